@@ -1,0 +1,169 @@
+"""The ``entnorm`` command: match names and validate alias tables from the shell.
+
+Every verb exits 0 on success (abstentions and empty input included), 1 on bad
+data or input (one line on stderr naming it), 2 on a usage error and 130 when
+interrupted. Output is UTF-8 whatever the locale; a closed pipe (``| head``)
+ends the command quietly with status 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .errors import EntnormError, InputError
+from .matcher import Normalizer, load
+from .model import Match
+from .scoring import DEFAULT_THRESHOLD
+from .tables import BUILTIN, find_collisions, load_table
+
+__all__ = ["main"]
+
+BUILTIN_WORD = "builtin"
+INVALID_UTF8_TEXT = "{where}: invalid UTF-8 at byte {offset}"
+
+
+def _threshold(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        msg = f"must be a number in [0, 1], not {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def _table_paths(values: Sequence[str] | None) -> list[str | os.PathLike[str]]:
+    """``--aliases`` values, ``builtin`` standing for the bundled tables."""
+    if not values:
+        return [BUILTIN]
+    return [BUILTIN if v == BUILTIN_WORD else v for v in values]
+
+
+def _queries(args: argparse.Namespace) -> Iterator[str]:
+    """The names on the command line, or one per line of UTF-8 stdin."""
+    if args.names:
+        yield from args.names
+        return
+    offset = 0
+    for raw in sys.stdin.buffer:
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(INVALID_UTF8_TEXT.format(where="stdin", offset=offset + exc.start)) from exc
+        offset += len(raw)
+        yield line.rstrip("\r\n")
+
+
+def _record(query: str, match: Match | None, best: Match | None) -> dict[str, object]:
+    shown = match or best
+    record: dict[str, object] = {
+        "query": query,
+        "id": match.entity.id if match else None,
+        "name": match.entity.name if match else None,
+        "type": match.entity.type if match else None,
+        "score": round(shown.score, 4) if shown else 0.0,
+        "method": match.method if match else None,
+    }
+    if match and match.ambiguous:
+        record["ambiguous"] = True
+        record["alternatives"] = [e.id for e in match.alternatives]
+    return record
+
+
+def _text_line(record: dict[str, object]) -> str:
+    cells = [record["query"], record["id"], f"{record['score']:.3f}", record["method"], record["name"]]
+    if record.get("ambiguous"):
+        cells.append("ambiguous: " + ", ".join(map(str, record["alternatives"])))  # type: ignore[call-overload]
+    return "\t".join("-" if c is None else str(c) for c in cells)
+
+
+def _run_match(args: argparse.Namespace, out: TextIO) -> int:
+    normalizer: Normalizer = load(*_table_paths(args.aliases), threshold=args.threshold)
+    for query in _queries(args):
+        best = normalizer.candidates(query, limit=1)
+        top = best[0] if best else None
+        match = top if top is not None and top.score >= normalizer.threshold else None
+        record = _record(query, match, top)
+        if args.format == "jsonl":
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            out.write(_text_line(record) + "\n")
+    return 0
+
+
+def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
+    table = load_table(*args.paths)
+    collisions = find_collisions(table)
+    level = "error" if args.strict else "warning"
+    for collision in collisions:
+        print(f"{level}: {collision}", file=sys.stderr)
+    out.write(f"{len(table)} entities, {len(collisions)} ambiguous names\n")
+    return 1 if collisions and args.strict else 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="entnorm", description="Map names to canonical entities with a confidence score."
+    )
+    parser.add_argument("--version", action="version", version=f"entnorm {__version__}")
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    match = verbs.add_parser("match", help="match names given as arguments or one per line on stdin")
+    match.add_argument("names", nargs="*", metavar="NAME", help="names to match (default: read stdin)")
+    match.add_argument(
+        "--aliases", action="append", metavar="PATH",
+        help=f"alias table file or folder, repeatable; replaces the bundled tables ('{BUILTIN_WORD}' names them)",
+    )
+    match.add_argument(
+        "--threshold", type=_threshold, default=DEFAULT_THRESHOLD,
+        help=f"least confidence to answer with (default {DEFAULT_THRESHOLD})",
+    )
+    match.add_argument("--format", choices=("text", "jsonl"), default="text", help="output format")
+    match.set_defaults(run=_run_match)
+
+    validate = verbs.add_parser("validate", help="check alias tables and list names two entities claim")
+    validate.add_argument("paths", nargs="+", metavar="PATH", type=Path, help="table files or folders")
+    validate.add_argument("--strict", action="store_true", help="treat ambiguous names as errors")
+    validate.set_defaults(run=_run_validate)
+    return parser
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(encoding="utf-8")
+    try:
+        status: int = args.run(args, sys.stdout)
+        sys.stdout.flush()
+    except EntnormError as exc:
+        print(f"entnorm: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 0
+    except KeyboardInterrupt:
+        print("entnorm: interrupted", file=sys.stderr)
+        return 130
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,25 @@
+"""The exceptions entnorm raises; each also subclasses the stdlib error it refines.
+
+Catch :class:`EntnormError` for anything entnorm reports about its input, or the
+stdlib base (``ValueError``, ``OSError``) where that reads better.
+"""
+
+from __future__ import annotations
+
+__all__ = ["EntnormError", "TableError", "InputError"]
+
+
+class EntnormError(Exception):
+    """Base of every error entnorm raises on purpose."""
+
+
+class TableError(EntnormError, ValueError):
+    """An alias table is malformed or inconsistent.
+
+    The message starts with ``file:line:`` where the problem is, as compilers
+    do, so an editor can jump to it.
+    """
+
+
+class InputError(EntnormError, ValueError):
+    """Input text or queries cannot be read (bad encoding, binary data, missing file)."""

@@ -1,0 +1,160 @@
+"""The lookup structures built once from a table: keys, acronyms and the fuzzy blocks.
+
+Use :func:`build_index` once per table; :class:`entnorm.Normalizer` does it for
+you. Every key is ``normalize_name`` of a name, an alias or a spelling made from
+one (see :mod:`entnorm.variants`), and maps to at most one :class:`Hit` per
+entity: the strongest way that entity reaches the key.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from .fuzzy import FuzzyIndex
+from .model import Entity
+from .normalize import normalize_name
+from .scoring import (
+    Z, Z_QUALIFIED, Z_WEAK, acronym_z, dropped_z, stacked, surname_z,
+)
+from .tables import AliasTable
+from .variants import dropped_variants, person_forms, spelling_variants
+
+__all__ = ["Hit", "Index", "build_index", "acronym_form"]
+
+# Methods from least to most lossy; a key made by several steps reports the last.
+_LOSSINESS = ("exact", "translit", "reordered", "surname", "dropped")
+# Hits by these methods are fuzzy targets; weak and dropped keys are too lossy.
+_FUZZY_METHODS = frozenset({"exact", "translit", "reordered", "surname"})
+
+
+class Hit(NamedTuple):
+    """One way an entity reaches a key.
+
+    Attributes:
+        entity: position of the entity in :attr:`Index.entities`.
+        method: ``exact`` (decided exact or folded per query), ``translit``,
+            ``reordered``, ``surname``, ``dropped`` or ``acronym``.
+        z: evidence strength (see :mod:`entnorm.scoring`).
+        alias: the table entry the key was made from.
+        source: the text the key was made from (``alias`` or a qualified form).
+    """
+
+    entity: int
+    method: str
+    z: float
+    alias: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Index:
+    """Everything a lookup reads; built by :func:`build_index`, never changed."""
+
+    entities: tuple[Entity, ...]
+    keys: dict[str, tuple[Hit, ...]]
+    acronyms: dict[str, tuple[Hit, ...]]
+    acronyms_folded: dict[str, tuple[Hit, ...]]
+    fuzzy: FuzzyIndex
+    #: keys of words that are known not to be names (demonyms): never fuzzy-matched
+    words: frozenset[str]
+
+
+def acronym_form(text: str) -> str:
+    """How an acronym is compared: NFKC, trimmed, dots removed (``U.S.`` -> ``US``)."""
+    return unicodedata.normalize("NFKC", text).strip().replace(".", "")
+
+
+def _letters(key: str) -> int:
+    """Letters of a key, counting each ``?`` that marks a lost one."""
+    return sum(ch.isalnum() or ch == "?" for ch in key)
+
+
+def _spellings(text: str) -> Iterator[tuple[str, str, float]]:
+    """``(spelling, method, z)`` for a name as written and as generated from it."""
+    yield text, "exact", Z["exact"]
+    for variant in spelling_variants(text):
+        yield variant, "translit", Z["translit"]
+    dropped = dropped_variants(text)
+    if dropped is not None:
+        plain, marked, lost = dropped
+        kept = _letters(normalize_name(plain))  # '?' absent here: only kept letters
+        yield plain, "dropped", dropped_z(kept, lost, marked=False)
+        yield marked, "dropped", dropped_z(kept, lost, marked=True)
+
+
+def _lossier(a: str, b: str) -> str:
+    return a if _LOSSINESS.index(a) >= _LOSSINESS.index(b) else b
+
+
+def _person_keys(alias: str) -> Iterator[tuple[str, str, float]]:
+    """Surname-only and reordered spellings of a person's name."""
+    forms = person_forms(alias)
+    if forms is None:
+        return
+    surname, reordered = forms
+    for text, method, z in _spellings(surname):
+        base = surname_z(_letters(normalize_name(text)))
+        yield text, _lossier("surname", method), base if method == "exact" else stacked(base, z)
+    for text, method, z in _spellings(reordered):
+        base = Z["reordered"]
+        yield text, _lossier("reordered", method), base if method == "exact" else stacked(base, z)
+
+
+def _entity_keys(entity: Entity, country: Entity | None) -> Iterator[tuple[str, str, float, str, str]]:
+    """``(text, method, z, alias, source)`` for every key of ``entity``."""
+    qualifiers = (*country.names(), *country.demonyms) if country is not None else ()
+    for alias in entity.names():
+        for text, method, z in _spellings(alias):
+            yield text, method, z, alias, text
+        if entity.type == "person":
+            for text, method, z in _person_keys(alias):
+                yield text, method, z, alias, text
+        for qualifier in qualifiers:
+            qualified = f"{qualifier} {alias}"
+            yield qualified, "exact", Z["exact"] - 0.5, alias, qualified
+    for weak in entity.weak_aliases:
+        yield weak, "exact", Z_WEAK, weak, weak
+        for qualifier in qualifiers:
+            qualified = f"{qualifier} {weak}"
+            yield qualified, "exact", Z_QUALIFIED, weak, qualified
+
+
+def _add(table: dict[str, dict[int, Hit]], key: str, hit: Hit) -> None:
+    """Keep the strongest hit per entity and key."""
+    slot = table.setdefault(key, {})
+    old = slot.get(hit.entity)
+    if old is None or hit.z > old.z:
+        slot[hit.entity] = hit
+
+
+def _freeze(table: dict[str, dict[int, Hit]]) -> dict[str, tuple[Hit, ...]]:
+    return {k: tuple(sorted(v.values(), key=lambda h: (-h.z, h.entity))) for k, v in table.items()}
+
+
+def build_index(table: AliasTable) -> Index:
+    """Build every lookup structure for ``table``."""
+    entities = table.entities
+    by_id = {e.id: e for e in entities}
+    keys: dict[str, dict[int, Hit]] = {}
+    acronyms: dict[str, dict[int, Hit]] = {}
+    folded: dict[str, dict[int, Hit]] = {}
+    for number, entity in enumerate(entities):
+        country = by_id.get(entity.country) if entity.country else None
+        for text, method, z, alias, source in _entity_keys(entity, country):
+            key = normalize_name(text)
+            if key:
+                _add(keys, key, Hit(number, method, z, alias, source))
+        for acronym in entity.acronyms:
+            form = acronym_form(acronym)
+            _add(acronyms, form, Hit(number, "acronym", acronym_z(form, same_case=True), acronym, acronym))
+            weak = Hit(number, "acronym", acronym_z(form, same_case=False), acronym, acronym)
+            _add(folded, form.casefold(), weak)
+    frozen = _freeze(keys)
+    fuzzy = FuzzyIndex(
+        k for k, hits in frozen.items() if any(h.method in _FUZZY_METHODS and h.z > Z_WEAK for h in hits)
+    )
+    words = frozenset(normalize_name(d) for e in entities for d in e.demonyms) - frozen.keys()
+    return Index(entities, frozen, _freeze(acronyms), _freeze(folded), fuzzy, words)

@@ -1,0 +1,194 @@
+"""Name normalization: the one function that turns a written name into an index key.
+
+Use :func:`normalize_name` whenever a name has to be compared with the alias
+tables. Index building and queries share it: every key in the index is
+``normalize_name(alias)`` (or of a generated spelling of an alias), and every
+query is looked up as ``normalize_name(query)``. Changing a step here changes
+both sides at once, which is the point.
+
+The steps, in order:
+
+1. Unicode NFKC (ligatures, full-width forms, compatibility digits);
+2. Cyrillic letters to Latin with one fixed table (Serbian ``ћ`` -> ``c``,
+   ``ч`` -> ``ch``, ...), then :func:`unidecode.unidecode` for every other script
+   (``folded`` step, skipped by :func:`prefold_name`);
+3. casefold;
+4. quotes unified (``’`` -> ``'``); hyphens, dashes, ``_`` and other punctuation
+   become spaces; ``.`` is deleted (``U.S.`` -> ``us``);
+   U+FFFD becomes ``?``, and ``?`` survives only where a pipeline lost a letter
+   inside a word (``Vu??i??`` -> ``vu?i?``, one ``?`` a run), else it is deleted;
+5. a possessive ``'s`` is dropped, then the remaining apostrophes;
+6. leading honorifics and titles (``Mr``, ``President``, ``Serbian Prime
+   Minister``) and a leading ``the`` are removed while a name remains;
+7. whitespace squashed to single spaces.
+
+The result is idempotent: ``normalize_name(normalize_name(x)) == normalize_name(x)``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from unidecode import unidecode
+
+__all__ = ["normalize_name", "prefold_name", "TITLES"]
+
+# Primary Cyrillic -> Latin table used when folding. Serbian letters follow
+# Gaj's Latin without diacritics (ћ -> c, ђ -> dj); the rest follow common
+# English practice for Russian and Ukrainian. Spelling variants (ch for ć,
+# kh/h for х, ...) are generated for aliases in :mod:`entnorm.variants`.
+_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "ђ": "dj",
+    "е": "e", "ё": "e", "є": "ye", "ж": "zh", "з": "z", "и": "i", "і": "i",
+    "ї": "yi", "й": "y", "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m",
+    "н": "n", "њ": "nj", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+    "ћ": "c", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "џ": "dz",
+    "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+    "я": "ya",
+}
+_CYRILLIC_TABLE = str.maketrans(
+    {**_CYRILLIC, **{k.upper(): v.capitalize() for k, v in _CYRILLIC.items()}}
+)
+
+_APOSTROPHES = "\u2019\u2018\u201b\u02bc\u2032\u0060\u00b4\uff07"
+_DELETED = ".\u00ad\u200b\u200c\u200d\u2060\ufeff"
+
+# ASCII after folding: every byte that is not a letter, digit, apostrophe or
+# deleted character becomes a space.
+_ASCII_TABLE = str.maketrans(
+    {
+        **{chr(c): " " for c in range(128) if not chr(c).isalnum()},
+        "'": "'",
+        "?": "?",
+        **{ch: None for ch in _DELETED if ord(ch) < 128},
+    }
+)
+_UNICODE_TABLE = str.maketrans(
+    {
+        **{ch: "'" for ch in _APOSTROPHES},
+        "\ufffd": "?",
+        **{ch: None for ch in _DELETED},
+    }
+)
+_NON_WORD = re.compile(r"[^\w'?]+|_+")
+_LOST = re.compile(r"\?+")
+_LOST_INSIDE = re.compile(r"[^\W_]\?[^\W_]")
+_POSSESSIVE = re.compile(r"'s\b|(?<=s)'(?=\s|$)")
+
+#: Honorifics and offices removed from the front of a name. Words that are often
+#: part of a name themselves (king, pope, prince, sheikh, general) are left out.
+TITLES: frozenset[str] = frozenset(
+    {
+        "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame",
+        "president", "vice president", "president elect", "prime minister",
+        "deputy prime minister", "minister", "foreign minister", "defence minister",
+        "defense minister", "interior minister", "chancellor", "premier", "senator",
+        "sen", "governor", "gov", "mayor", "secretary general", "press secretary",
+        "secretary of state", "ambassador", "comrade", "herr", "frau", "madame",
+        "monsieur", "mme", "mlle", "senor", "senora", "signor", "signora",
+    }
+)
+_TITLE_WORDS = tuple(sorted({len(t.split()) for t in TITLES}, reverse=True))
+_OFFICE_LINKS = frozenset({"of", "for", "to"})
+
+
+def _title_length(tokens: list[str], start: int) -> int:
+    """Number of tokens of the title starting at ``tokens[start]``, or 0."""
+    for n in _TITLE_WORDS:
+        if " ".join(tokens[start : start + n]) in TITLES:
+            return n
+    return 0
+
+
+def _strip_leading(tokens: list[str]) -> list[str]:
+    """Drop a leading ``the`` and titles (after up to two qualifiers) while a name remains.
+
+    A title followed by ``of``, ``for`` or ``to`` names an office and stays.
+
+    >>> _strip_leading("the serbian president aleksandar vucic".split())
+    ['aleksandar', 'vucic']
+    >>> _strip_leading("minister of defence".split())
+    ['minister', 'of', 'defence']
+    >>> _strip_leading(["president"])
+    ['president']
+    """
+    while len(tokens) > 1:
+        if tokens[0] == "the":
+            tokens = tokens[1:]
+            continue
+        for skip in range(3):  # "president x", "serbian president x", "former us president x"
+            n = _title_length(tokens, skip)
+            if n and len(tokens) > skip + n and tokens[skip + n] not in _OFFICE_LINKS:
+                tokens = tokens[skip + n :]
+                break
+        else:
+            return tokens
+    return tokens
+
+
+def _lost_letters(token: str) -> str:
+    """Keep ``?`` marks of lost letters inside a word, one per run; drop the others.
+
+    >>> _lost_letters("vu??i??"), _lost_letters("vucic?"), _lost_letters("?")
+    ('vu?i?', 'vucic', '')
+    """
+    token = _LOST.sub("?", token)
+    return token if _LOST_INSIDE.search(token) else token.replace("?", "")
+
+
+def _finish(text: str) -> str:
+    """Possessives, apostrophes, lost letters, leading titles and spaces of a cleaned string."""
+    if "'" in text:
+        text = _POSSESSIVE.sub("", text).replace("'", "")
+    tokens = text.split()
+    if "?" in text:
+        tokens = [t for t in map(_lost_letters, tokens) if t]
+    if len(tokens) > 1:
+        tokens = _strip_leading(tokens)
+    return " ".join(tokens)
+
+
+@lru_cache(maxsize=65536)
+def normalize_name(name: str) -> str:
+    """Return the index key of ``name``: folded to ASCII, lower case, no titles.
+
+    Args:
+        name: a name as written, in any script.
+
+    Returns:
+        The key; an empty string when nothing of a name is left.
+
+    >>> normalize_name("Mr Vučić")
+    'vucic'
+    >>> normalize_name("Russia’s Federal Security Service")
+    'russia federal security service'
+    >>> normalize_name("Александар Вучић")
+    'aleksandar vuchic'
+    >>> normalize_name("Vu\ufffd\ufffdi\ufffd\ufffd?")
+    'vu?i?'
+    >>> normalize_name("Vucic?")
+    'vucic'
+    """
+    if not name.isascii():
+        name = unicodedata.normalize("NFKC", name)
+        name = unidecode(name.translate(_UNICODE_TABLE).translate(_CYRILLIC_TABLE))
+    return _finish(name.lower().translate(_ASCII_TABLE))
+
+
+@lru_cache(maxsize=65536)
+def prefold_name(name: str) -> str:
+    """Like :func:`normalize_name` but without folding to ASCII.
+
+    Two names with equal prefolded forms are written the same way up to case,
+    punctuation, spacing and titles; the matcher reports such a hit as
+    ``exact`` and a hit that needed folding as ``folded``.
+
+    >>> prefold_name("Mr VUČIĆ")
+    'vučić'
+    """
+    if name.isascii():
+        return normalize_name(name)
+    text = unicodedata.normalize("NFKC", name).translate(_UNICODE_TABLE).casefold()
+    return _finish(_NON_WORD.sub(" ", text))

@@ -1,0 +1,370 @@
+"""Alias tables: read YAML files, validate them, merge them into one frozen table.
+
+Use :func:`load_table` to read tables (the bundled ones live at :data:`BUILTIN`),
+:func:`find_collisions` to list names two entities claim, and :func:`dump_table`
+to write a table back as YAML. The format::
+
+    entities:
+      - id: aleksandar-vucic          # ^[a-z0-9]+(-[a-z0-9]+)*$, unique
+        name: Aleksandar Vučić         # canonical display name
+        type: person                   # person | organization | country | city | other
+        aliases: [Александар Вучић]    # real alternative names
+        acronyms: []                   # case-sensitive short forms: SVR, NATO
+        weak_aliases: []               # generic alone: 'foreign intelligence service'
+        country: serbia                # optional: the entity's country, by id
+        demonyms: []                   # countries only: Serbian (qualifies weak aliases)
+      - extends: serbia                # adds to an entity defined in any file loaded
+        aliases: [Srbija, Србија]
+
+Every error is a :class:`~entnorm.errors.TableError` whose message starts with
+``file:line:``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ._yaml import construct, line_of, mapping_items, read_document
+from .errors import TableError
+from .model import ENTITY_TYPES, Entity
+from .normalize import normalize_name
+
+__all__ = [
+    "AliasTable", "BUILTIN", "Collision", "Location", "dump_table", "find_collisions", "load_table",
+]
+
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_LIST_FIELDS = ("aliases", "acronyms", "weak_aliases", "demonyms")
+_FIELDS = ("id", "name", "type", "country", *_LIST_FIELDS)
+_EXTEND_FIELDS = ("extends", *_LIST_FIELDS)
+_SINGULAR = {"aliases": "alias", "acronyms": "acronym", "weak_aliases": "weak alias", "demonyms": "demonym"}
+
+
+def _builtin_dir() -> Path:
+    """The bundled ``aliases/`` folder: packaged into the wheel, or the source checkout's."""
+    packaged = Path(str(resources.files("entnorm") / "_aliases"))
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "aliases"
+
+
+#: Folder of the bundled tables; pass it to :func:`load_table` or :func:`entnorm.load`.
+BUILTIN: Path = _builtin_dir()
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where something was written: file and 1-based line."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class AliasTable:
+    """The merged, validated entities of one or more table files.
+
+    Attributes:
+        entities: the entities, in the order their definitions were read.
+        locations: where each ``(entity id, written name)`` was defined; not
+            part of equality.
+    """
+
+    entities: tuple[Entity, ...]
+    locations: Mapping[tuple[str, str], Location] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    def __iter__(self) -> Iterator[Entity]:
+        return iter(self.entities)
+
+    def get(self, entity_id: str) -> Entity | None:
+        """The entity with ``entity_id``, or None."""
+        return next((e for e in self.entities if e.id == entity_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Collision:
+    """A name two or more entities claim: an ambiguous key.
+
+    Attributes:
+        key: the normalized key (or the acronym as written).
+        claims: ``(entity id, name as written, location)`` of each claim.
+    """
+
+    key: str
+    claims: tuple[tuple[str, str, Location | None], ...]
+
+    def __str__(self) -> str:
+        where = self.claims[-1][2]
+        ids = " and ".join(repr(c[0]) for c in self.claims)
+        written = self.claims[-1][1]
+        return f"{where or '<table>'}: alias {written!r} claimed by {ids}"
+
+
+@dataclass
+class _Draft:
+    """An entity while files are still being read."""
+
+    id: str
+    name: str
+    type: Any
+    country: str | None
+    at: Location
+    lists: dict[str, list[tuple[str, Location]]]
+
+
+def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Table files named by ``paths``: files as given, folders as their sorted ``*.y(a)ml``."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+            if not found:
+                msg = f"{path}: no *.yaml or *.yml files in this folder"
+                raise TableError(msg)
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            msg = f"{path}: no such file or folder"
+            raise TableError(msg)
+    unique: dict[Path, Path] = {}
+    for f in files:
+        unique.setdefault(f.resolve(), f)
+    return list(unique.values())
+
+
+def _string(node: yaml.Node, what: str, where: Location) -> str:
+    """The non-empty string in ``node``, or a TableError saying what is wrong."""
+    value = construct(node)
+    if isinstance(value, bool) and isinstance(node, yaml.ScalarNode):
+        msg = f"{where}: {what} {node.value} is read as a YAML boolean: quote it: \"{node.value}\""
+        raise TableError(msg)
+    if not isinstance(value, str):
+        msg = f"{where}: {what} {value!r} is not a string"
+        raise TableError(msg)
+    if not value.strip():
+        msg = f"{where}: {what} is empty"
+        raise TableError(msg)
+    return value.strip()
+
+
+def _names(node: yaml.Node, what: str, path: str, *, keyed: bool) -> list[tuple[str, Location]]:
+    """The strings of a list field; ``keyed`` ones must keep a normalized key."""
+    if not isinstance(node, yaml.SequenceNode):
+        msg = f"{path}:{line_of(node)}: {what} must be a list, e.g. {what}: [...]"
+        raise TableError(msg)
+    out: list[tuple[str, Location]] = []
+    singular = _SINGULAR[what]
+    for item in node.value:
+        where = Location(path, line_of(item))
+        text = _string(item, singular, where)
+        if keyed and not normalize_name(text):
+            msg = f"{where}: {singular} {text!r} normalizes to nothing (only punctuation)"
+            raise TableError(msg)
+        out.append((text, where))
+    return out
+
+
+def _unknown_key(key: str, allowed: tuple[str, ...], where: Location) -> TableError:
+    hint = difflib.get_close_matches(key, allowed, n=1)
+    suggestion = f" (did you mean {hint[0]!r}?)" if hint else f" (allowed: {', '.join(allowed)})"
+    return TableError(f"{where}: unknown field {key!r}{suggestion}")
+
+
+def _read_entry(node: yaml.Node, path: str) -> tuple[str | None, dict[str, yaml.Node], Location]:
+    """Fields of one entry; returns ``(extends target or None, fields, location)``."""
+    at = Location(path, line_of(node))
+    if not isinstance(node, yaml.MappingNode):
+        msg = f"{at}: an entity must be a mapping with id and name"
+        raise TableError(msg)
+    fields = dict(mapping_items(node, path))
+    target = None
+    if "extends" in fields:
+        target = _string(fields["extends"], "extends", at)
+        allowed = _EXTEND_FIELDS
+    else:
+        allowed = _FIELDS
+    for key, value in fields.items():
+        if key not in allowed:
+            if target is not None and key in _FIELDS:
+                msg = f"{Location(path, line_of(value))}: 'extends' entries may only add {', '.join(_LIST_FIELDS)}"
+                raise TableError(msg)
+            raise _unknown_key(key, allowed, Location(path, line_of(value)))
+    return target, fields, at
+
+
+def _draft(fields: dict[str, yaml.Node], at: Location, path: str) -> _Draft:
+    for required in ("id", "name"):
+        if required not in fields:
+            msg = f"{at}: entity without {required!r}"
+            raise TableError(msg)
+    entity_id = _string(fields["id"], "id", at)
+    if not _ID.match(entity_id):
+        msg = f"{at}: bad id {entity_id!r}: use lower-case letters and digits joined by '-'"
+        raise TableError(msg)
+    name_at = Location(path, line_of(fields["name"]))
+    name = _string(fields["name"], "name", name_at)
+    if not normalize_name(name):
+        msg = f"{name_at}: name {name!r} normalizes to nothing"
+        raise TableError(msg)
+    kind = construct(fields["type"]) if "type" in fields else "other"
+    if kind not in ENTITY_TYPES:
+        msg = f"{Location(path, line_of(fields['type']))}: type {kind!r} is not one of {', '.join(ENTITY_TYPES)}"
+        raise TableError(msg)
+    country = _string(fields["country"], "country", at) if "country" in fields else None
+    draft = _Draft(entity_id, name, kind, country, at, {f: [] for f in _LIST_FIELDS})
+    _add_lists(draft, fields, path)
+    return draft
+
+
+def _add_lists(draft: _Draft, fields: dict[str, yaml.Node], path: str) -> None:
+    for name in _LIST_FIELDS:
+        if name in fields:
+            draft.lists[name].extend(_names(fields[name], name, path, keyed=name != "acronyms"))
+
+
+def _dedupe(items: list[tuple[str, Location]], taken: set[str], *, key: bool) -> tuple[str, ...]:
+    """Texts of ``items`` not already in ``taken`` (by normalized key unless acronyms)."""
+    out = []
+    for text, _ in items:
+        k = normalize_name(text) if key else text
+        if k not in taken:
+            taken.add(k)
+            out.append(text)
+    return tuple(out)
+
+
+def _freeze(draft: _Draft) -> Entity:
+    taken = {normalize_name(draft.name)}
+    lists = draft.lists
+    return Entity(
+        id=draft.id,
+        name=draft.name,
+        type=draft.type,
+        aliases=_dedupe(lists["aliases"], taken, key=True),
+        acronyms=_dedupe(lists["acronyms"], set(), key=False),
+        weak_aliases=_dedupe(lists["weak_aliases"], set(taken), key=True),
+        country=draft.country,
+        demonyms=_dedupe(lists["demonyms"], set(), key=True),
+    )
+
+
+def load_table(*paths: str | os.PathLike[str]) -> AliasTable:
+    """Read, validate and merge alias tables.
+
+    Args:
+        *paths: files or folders (their ``*.yaml``/``*.yml`` files, sorted by
+            name); read in order. ``extends`` entries may name an entity of any
+            file.
+
+    Returns:
+        The merged table.
+
+    Raises:
+        TableError: ``file:line: problem`` for the first problem found.
+    """
+    drafts: dict[str, _Draft] = {}
+    extensions: list[tuple[str, dict[str, yaml.Node], Location]] = []
+    for file in _expand(paths):
+        path = str(file)
+        root = read_document(file)
+        if root is None:
+            continue
+        if not isinstance(root, yaml.MappingNode):
+            msg = f"{path}:{line_of(root)}: a table must be a mapping with an 'entities' list"
+            raise TableError(msg)
+        top = dict(mapping_items(root, path))
+        for key, value in top.items():
+            if key != "entities":
+                raise _unknown_key(key, ("entities",), Location(path, line_of(value)))
+        entries = top.get("entities")
+        if entries is None or (isinstance(entries, yaml.ScalarNode) and construct(entries) is None):
+            continue
+        if not isinstance(entries, yaml.SequenceNode):
+            msg = f"{path}:{line_of(entries)}: 'entities' must be a list"
+            raise TableError(msg)
+        for node in entries.value:
+            target, fields, at = _read_entry(node, path)
+            if target is not None:
+                extensions.append((target, fields, at))
+                continue
+            draft = _draft(fields, at, path)
+            if draft.id in drafts:
+                msg = f"{at}: id {draft.id!r} repeated (first defined at {drafts[draft.id].at}); use 'extends' to add names"
+                raise TableError(msg)
+            drafts[draft.id] = draft
+    for target, fields, at in extensions:
+        if target not in drafts:
+            hint = difflib.get_close_matches(target, list(drafts), n=1)
+            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+            msg = f"{at}: extends unknown id {target!r}{suggestion}"
+            raise TableError(msg)
+        _add_lists(drafts[target], fields, at.path)
+    for draft in drafts.values():
+        if draft.country is not None and draft.country not in drafts:
+            msg = f"{draft.at}: country {draft.country!r} of {draft.id!r} is not a known id"
+            raise TableError(msg)
+    locations: dict[tuple[str, str], Location] = {}
+    for draft in drafts.values():
+        locations.setdefault((draft.id, draft.name), draft.at)
+        for items in draft.lists.values():
+            for text, where in items:
+                locations.setdefault((draft.id, text), where)
+    return AliasTable(tuple(_freeze(d) for d in drafts.values()), locations)
+
+
+def find_collisions(table: AliasTable) -> list[Collision]:
+    """Names, aliases and acronyms that more than one entity claims.
+
+    Names and aliases collide when their normalized keys are equal; acronyms
+    when they are written the same. Weak aliases are generic by design and
+    are not reported.
+    """
+    claims: dict[tuple[str, str], dict[str, str]] = {}
+    for entity in table.entities:
+        for text in entity.names():
+            claims.setdefault(("name", normalize_name(text)), {}).setdefault(entity.id, text)
+        for text in entity.acronyms:
+            claims.setdefault(("acronym", text), {}).setdefault(entity.id, text)
+    out = []
+    for (_, key), owners in claims.items():
+        if len(owners) > 1:
+            located = tuple(
+                (eid, text, table.locations.get((eid, text))) for eid, text in owners.items()
+            )
+            out.append(Collision(key, located))
+    return out
+
+
+def dump_table(table: AliasTable) -> str:
+    """The table as YAML that :func:`load_table` reads back to an equal table."""
+    entries = []
+    for e in table.entities:
+        entry: dict[str, Any] = {"id": e.id, "name": e.name, "type": e.type}
+        if e.country:
+            entry["country"] = e.country
+        for name in _LIST_FIELDS:
+            values = getattr(e, name)
+            if values:
+                entry[name] = list(values)
+        entries.append(entry)
+    body = yaml.safe_dump({"entities": entries}, allow_unicode=True, sort_keys=False, width=100)
+    return "# entnorm alias table (see entnorm.tables for the fields)\n" + body

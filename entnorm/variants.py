@@ -1,0 +1,181 @@
+"""Spellings of an alias that the tables do not list but writers and pipelines produce.
+
+Use these at index time only: each function takes one alias as written in a
+table and returns other ways to write it, which the index then normalizes with
+:func:`entnorm.normalize.normalize_name` like any alias. Queries are never
+expanded, so a lookup stays one dictionary access.
+
+- :func:`spelling_variants`: South Slavic and East Slavic romanizations, letter by
+  letter (``č`` -> ``c`` or ``ch``, Cyrillic -> Latin), capped per alias;
+- :func:`dropped_variants`: what is left when a pipeline drops every non-ASCII
+  letter (``Vučić`` -> ``Vui``) or replaces it with ``?``;
+- :func:`person_forms`: surname-only and ``Surname Given`` forms of a person's name.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterator
+
+__all__ = ["spelling_variants", "dropped_variants", "person_forms", "MAX_SPELLINGS"]
+
+#: At most this many spellings are generated from one alias (the alias itself included).
+MAX_SPELLINGS = 24
+
+# Per-letter romanizations, most common first. Latin letters with diacritics
+# apply everywhere; Cyrillic letters follow Russian practice unless the alias
+# has letters only Serbian or only Ukrainian uses, which switch some letters
+# to that language's own romanization (Serbian х is h, Ukrainian и is y).
+_LATIN: dict[str, tuple[str, ...]] = {
+    "č": ("c", "ch"), "ć": ("c", "ch"), "š": ("s", "sh"), "ž": ("z", "zh"),
+    "đ": ("dj", "d"), "ä": ("a", "ae"), "ö": ("o", "oe"), "ü": ("u", "ue"),
+    "ø": ("o", "oe"), "å": ("a", "aa"), "ş": ("s", "sh"), "ç": ("c", "ch"),
+}
+_RUSSIAN: dict[str, tuple[str, ...]] = {
+    "а": ("a",), "б": ("b",), "в": ("v",), "г": ("g",), "д": ("d",), "е": ("e",),
+    "ё": ("e", "yo"), "ж": ("zh",), "з": ("z",), "и": ("i",), "й": ("y", "i", "j"),
+    "к": ("k",), "л": ("l",), "м": ("m",), "н": ("n",), "о": ("o",), "п": ("p",),
+    "р": ("r",), "с": ("s",), "т": ("t",), "у": ("u",), "ф": ("f",),
+    "х": ("kh", "h"), "ц": ("ts", "c"), "ч": ("ch",), "ш": ("sh",),
+    "щ": ("shch", "sch"), "ъ": ("",), "ы": ("y",), "ь": ("",), "э": ("e",),
+    "ю": ("yu", "iu"), "я": ("ya", "ia"),
+}
+_SERBIAN: dict[str, tuple[str, ...]] = {
+    "ђ": ("dj", "d"), "ж": ("z", "zh"), "ј": ("j",), "љ": ("lj",), "њ": ("nj",),
+    "ћ": ("c", "ch"), "х": ("h",), "ц": ("c",), "ч": ("c", "ch"),
+    "џ": ("dz", "dzh", "j"), "ш": ("s", "sh"),
+}
+_UKRAINIAN: dict[str, tuple[str, ...]] = {
+    "г": ("h", "g"), "ґ": ("g",), "є": ("ye", "ie"), "и": ("y", "i"), "і": ("i",),
+    "ї": ("i", "yi"),
+}
+_LANGUAGES = ((frozenset("ђјљњћџ"), _SERBIAN), (frozenset("ґєії"), _UKRAINIAN))
+# Endings romanized as a whole (Zelensky, Zelenskiy, Zelenskyy, ...).
+_ENDINGS: dict[str, tuple[str, ...]] = {
+    "ий": ("y", "iy", "yy", "yi", "i", "ii"),
+    "ый": ("y", "iy"),
+}
+_WORD_INITIAL: dict[str, tuple[str, ...]] = {"е": ("e", "ye")}
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+_SURNAME_PARTICLES = frozenset(
+    {"van", "von", "der", "den", "de", "da", "di", "del", "della", "le", "la", "du",
+     "bin", "ibn", "al", "el", "ben", "dos", "das", "do", "ter", "zu"}
+)
+
+
+def _letter_table(text: str) -> dict[str, tuple[str, ...]]:
+    """Romanizations for the letters of ``text``, by the Cyrillic alphabet it uses."""
+    table = {**_LATIN, **_RUSSIAN}
+    for letters, overrides in _LANGUAGES:
+        if letters.intersection(text):
+            table.update(overrides)
+            break
+    return table
+
+
+def _segments(text: str) -> list[tuple[str, ...]]:
+    """Split lower-cased ``text`` into choice tuples, one per letter or ending."""
+    letters = _letter_table(text)
+    out: list[tuple[str, ...]] = []
+    i = 0
+    while i < len(text):
+        pair = text[i : i + 2]
+        at_end = i + 2 == len(text) or not text[i + 2 : i + 3].isalpha()
+        at_start = i == 0 or not text[i - 1].isalpha()
+        if pair in _ENDINGS and at_end:
+            out.append(_ENDINGS[pair])
+            i += 2
+            continue
+        ch = text[i]
+        if at_start and ch in _WORD_INITIAL:
+            out.append(_WORD_INITIAL[ch])
+        else:
+            out.append(letters.get(ch, (ch,)))
+        i += 1
+    return out
+
+
+def _by_weight(choices: list[tuple[str, ...]], cap: int) -> Iterator[tuple[str, ...]]:
+    """Yield combinations of ``choices`` with the fewest non-first picks first, at most ``cap``."""
+    variable = [i for i, c in enumerate(choices) if len(c) > 1]
+    first = [c[0] for c in choices]
+    produced = 0
+    for weight in range(len(variable) + 1):
+        for positions in itertools.combinations(variable, weight):
+            options = [choices[p][1:] for p in positions]
+            for picks in itertools.product(*options):
+                combo = list(first)
+                for p, pick in zip(positions, picks):
+                    combo[p] = pick
+                yield tuple(combo)
+                produced += 1
+                if produced >= cap:
+                    return
+
+
+def spelling_variants(alias: str, cap: int = MAX_SPELLINGS) -> list[str]:
+    """Return romanized spellings of ``alias``, most likely first, at most ``cap``.
+
+    Letters without a table entry are kept as they are (normalization folds
+    them later). An alias with nothing to romanize returns ``[]``.
+
+    >>> spelling_variants("Vučić")
+    ['vucic', 'vuchic', 'vucich', 'vuchich']
+    >>> spelling_variants("Зеленський")[:3]
+    ['zelensky', 'zelenskiy', 'zelenskyy']
+    >>> spelling_variants("Putin")
+    []
+    """
+    text = unicodedata.normalize("NFC", alias).lower()
+    if text.isascii():
+        return []
+    variants = ["".join(combo) for combo in _by_weight(_segments(text), cap)]
+    return [] if variants == [text] else variants
+
+
+def dropped_variants(alias: str) -> tuple[str, str, int] | None:
+    """Return ``(dropped, marked, lost)`` for an alias with non-ASCII letters among ASCII ones.
+
+    ``dropped`` has every non-ASCII letter removed (``Vui``), ``marked`` has a
+    ``?`` in place of each (``Vu?i?``), and ``lost`` counts the removed letters.
+    Returns None when nothing or everything would be dropped.
+
+    >>> dropped_variants("Aleksandar Vučić")
+    ('Aleksandar Vui', 'Aleksandar Vu?i?', 2)
+    >>> dropped_variants("Putin") is None, dropped_variants("Путин") is None
+    (True, True)
+    """
+    text = unicodedata.normalize("NFC", alias)
+    lost = sum(1 for ch in text if not ch.isascii() and ch.isalpha())
+    kept = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    if not lost or not kept:
+        return None
+    dropped = "".join(ch for ch in text if ch.isascii() or not ch.isalpha())
+    marked = "".join(ch if ch.isascii() or not ch.isalpha() else "?" for ch in text)
+    return dropped, marked, lost
+
+
+def person_forms(name: str) -> tuple[str, str] | None:
+    """Return ``(surname, reordered)`` of a multi-word personal name, else None.
+
+    The surname is the last word with any particles before it (``van der
+    Bellen``); ``reordered`` puts it first (``Vučić Aleksandar``).
+
+    >>> person_forms("Aleksandar Vučić")
+    ('Vučić', 'Vučić Aleksandar')
+    >>> person_forms("Alexander Van der Bellen")
+    ('Van der Bellen', 'Van der Bellen Alexander')
+    >>> person_forms("Madonna") is None
+    True
+    """
+    words = _TOKEN.findall(name)
+    if len(words) < 2:
+        return None
+    start = len(words) - 1
+    while start > 1 and words[start - 1].lower() in _SURNAME_PARTICLES:
+        start -= 1
+    surname = " ".join(words[start:])
+    return surname, f"{surname} {' '.join(words[:start])}"
