@@ -89,10 +89,9 @@ def _text_line(record: dict[str, object]) -> str:
 def _run_match(args: argparse.Namespace, out: TextIO) -> int:
     normalizer: Normalizer = load(*_table_paths(args.aliases), threshold=args.threshold)
     for query in _queries(args):
-        best = normalizer.candidates(query, limit=1)
-        top = best[0] if best else None
-        match = top if top is not None and top.score >= normalizer.threshold else None
-        record = _record(query, match, top)
+        match = normalizer.match(query)
+        best = None if match else next(iter(normalizer.candidates(query, limit=1)), None)
+        record = _record(query, match, best)
         if args.format == "jsonl":
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:

@@ -28,6 +28,7 @@ _TIE = 1e-9
 # Equal evidence makes an ambiguous answer only when each would answer alone;
 # ties among weak candidates (generic descriptions) stay plain candidates.
 _AMBIGUOUS_FROM = 0.0
+_UNKNOWN = object()
 
 # entity number -> (z, method, alias)
 _Evidence = dict[int, tuple[float, Method, str]]
@@ -54,12 +55,21 @@ class Normalizer:
         threshold: default least confidence for :meth:`match`.
     """
 
-    __slots__ = ("_index", "_table", "_threshold")
+    __slots__ = ("_answers", "_index", "_table", "_threshold")
 
     def __init__(self, table: AliasTable, *, threshold: float = DEFAULT_THRESHOLD) -> None:
         self._table = table
         self._threshold = _check_threshold(threshold)
         self._index: Index = build_index(table)
+        # The answer to every ASCII query whose lower case is a key (and no
+        # acronym): such a query normalizes to itself lowered, so its answer
+        # depends on the key alone.
+        self._answers: dict[str, Match | None] = {}
+        for key in self._index.keys.keys() - self._index.acronyms_folded.keys():
+            evidence: _Evidence = {}
+            self._key_evidence(key, key, evidence)
+            ranked = self._rank(evidence, 1)
+            self._answers[key] = ranked[0] if ranked else None
 
     @property
     def table(self) -> AliasTable:
@@ -75,9 +85,8 @@ class Normalizer:
         return f"<Normalizer: {len(self._table)} entities, {len(self._index.keys)} keys>"
 
     def _key_evidence(self, name: str, key: str, evidence: _Evidence) -> None:
-        hits: tuple[Hit, ...] = self._index.keys.get(key, ())
         query_form: str | None = None
-        for hit in hits:
+        for hit in self._index.keys[key]:
             method, z = hit.method, hit.z
             if method == "exact":
                 if query_form is None:
@@ -89,11 +98,10 @@ class Normalizer:
     def _fuzzy_evidence(self, key: str, evidence: _Evidence) -> None:
         keys = self._index.keys
         for found, similarity in self._index.fuzzy.search(key):
-            if found == key:
-                continue
+            derived = is_derived(key, found)
             for hit in keys[found]:
                 if hit.method in _FUZZY_METHODS and hit.z > Z_WEAK:
-                    z = fuzzy_z(hit.z, similarity, derived=is_derived(key, found))
+                    z = fuzzy_z(hit.z, similarity, derived=derived)
                     _offer(evidence, hit.entity, z, "fuzzy", hit.alias)
 
     def _evidence(self, name: str) -> _Evidence:
@@ -112,6 +120,28 @@ class Normalizer:
             self._fuzzy_evidence(key, evidence)
         return evidence
 
+    def _rank(self, evidence: _Evidence, limit: int) -> list[Match]:
+        """Matches for the best ``limit`` entities of ``evidence``."""
+        if not evidence or limit <= 0:
+            return []
+        ranked = sorted(evidence.items(), key=lambda item: (-item[1][0], item[0]))
+        scores = share([z for _, (z, _, _) in ranked])
+        top_z, top_method = ranked[0][1][0], ranked[0][1][1]
+        decisive = top_method != "fuzzy" and top_z >= _AMBIGUOUS_FROM
+        tied = [n for n, (z, _, _) in ranked if top_z - z <= _TIE] if decisive else []
+        entities = self._index.entities
+        group = tuple(entities[n] for n in tied) if len(tied) > 1 else ()
+        group_score = min(sum(scores[: len(tied)]), 1.0)
+        out = []
+        for position, (number, (_, method, alias)) in enumerate(ranked[:limit]):
+            entity = entities[number]
+            if group and position < len(tied):
+                others = tuple(e for e in group if e is not entity)
+                out.append(Match(entity, group_score, method, alias, True, others))
+            else:
+                out.append(Match(entity, scores[position], method, alias))
+        return out
+
     def candidates(self, name: str, *, limit: int = 5) -> list[Match]:
         """Entities ``name`` may refer to, best first, below-threshold ones included.
 
@@ -124,26 +154,7 @@ class Normalizer:
             marked ``ambiguous`` and list each other as ``alternatives``, and
             their score is the confidence that one of them is meant.
         """
-        evidence = self._evidence(name)
-        if not evidence or limit <= 0:
-            return []
-        ranked = sorted(evidence.items(), key=lambda item: (-item[1][0], item[0]))
-        scores = share([z for _, (z, _, _) in ranked])
-        top_z, top_method = ranked[0][1][0], ranked[0][1][1]
-        decisive = top_method != "fuzzy" and top_z >= _AMBIGUOUS_FROM
-        tied = [n for n, (z, _, _) in ranked if top_z - z <= _TIE] if decisive else []
-        entities = self._index.entities
-        group = tuple(entities[n] for n in tied) if len(tied) > 1 else ()
-        group_score = sum(scores[: len(tied)])
-        out = []
-        for position, (number, (_, method, alias)) in enumerate(ranked[:limit]):
-            entity = entities[number]
-            if group and position < len(tied):
-                others = tuple(e for e in group if e is not entity)
-                out.append(Match(entity, min(group_score, 1.0), method, alias, True, others))
-            else:
-                out.append(Match(entity, scores[position], method, alias))
-        return out
+        return self._rank(self._evidence(name), limit)
 
     def match(self, name: str, *, threshold: float | None = None) -> Match | None:
         """The entity ``name`` refers to, or None when the best confidence is below ``threshold``.
@@ -156,6 +167,10 @@ class Normalizer:
             The best :class:`~entnorm.model.Match`, which may be ``ambiguous``.
         """
         least = self._threshold if threshold is None else _check_threshold(threshold)
+        if name.isascii():
+            answer = self._answers.get(name.lower(), _UNKNOWN)
+            if answer is not _UNKNOWN:
+                return answer if answer is not None and answer.score >= least else None  # type: ignore[union-attr]
         found = self.candidates(name, limit=1)
         if found and found[0].score >= least:
             return found[0]

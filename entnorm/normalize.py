@@ -91,6 +91,7 @@ TITLES: frozenset[str] = frozenset(
     }
 )
 _TITLE_WORDS = tuple(sorted({len(t.split()) for t in TITLES}, reverse=True))
+_TITLE_HEADS = frozenset(t.split()[0] for t in TITLES)
 _OFFICE_LINKS = frozenset({"of", "for", "to"})
 
 
@@ -115,6 +116,8 @@ def _strip_leading(tokens: list[str]) -> list[str]:
     ['president']
     """
     while len(tokens) > 1:
+        if tokens[0] != "the" and _TITLE_HEADS.isdisjoint(tokens[:3]):
+            return tokens
         if tokens[0] == "the":
             tokens = tokens[1:]
             continue
