@@ -3,8 +3,10 @@
 Use :class:`FuzzyIndex` to find index keys spelled like a query key. A key is
 a candidate only if it shares a word with the query up to one edit (symmetric
 deletion, as in SymSpell: a word and all its one-letter deletions point to it),
-or the query glued or split differently (``novisad`` / ``novi sad``). Only
-candidates are scored, with :func:`rapidfuzz.fuzz.ratio`; the 0-100 score is
+or is the query with its words glued together or split apart
+(``novisad`` / ``novi sad``). Only candidates are scored, with
+:func:`rapidfuzz.fuzz.ratio` of the query as written and, for several words,
+with its words reversed (``Bettel Xavier``); the better 0-100 score is
 returned as a similarity in [0, 1].
 """
 
@@ -37,44 +39,65 @@ def _deletions(word: str) -> list[str]:
     return [word, *(word[:i] + word[i + 1 :] for i in range(len(word)))]
 
 
-def _words(key: str) -> list[str]:
-    """The words of ``key``, plus all of them glued when there are several."""
-    words = key.split()
-    return [*words, "".join(words)] if len(words) > 1 else words
-
-
 class FuzzyIndex:
-    """Keys by word, and words by their one-letter deletions.
+    """Keys by word, words by their one-letter deletions, and keys by their glued words.
 
     Args:
         keys: normalized keys (as made by :func:`entnorm.normalize.normalize_name`).
     """
 
-    __slots__ = ("_keys", "_postings", "_neighbours")
+    __slots__ = ("_glued", "_keys", "_neighbours", "_postings")
 
     def __init__(self, keys: Iterable[str]) -> None:
         self._keys: list[str] = list(dict.fromkeys(keys))
         postings: dict[str, list[int]] = {}
+        glued: dict[str, list[int]] = {}
         for number, key in enumerate(self._keys):
-            for word in _words(key):
+            words = key.split()
+            for word in words:
                 postings.setdefault(word, []).append(number)
-        neighbours: dict[str, list[str]] = {}
+            if len(words) > 1:
+                glued.setdefault("".join(words), []).append(number)
+        # Most deletions lead to one word: store it bare, a tuple only when shared.
+        neighbours: dict[str, str | tuple[str, ...]] = {}
         for word in postings:
             for deleted in _deletions(word):
-                neighbours.setdefault(deleted, []).append(word)
-        self._postings = {w: tuple(p) for w, p in postings.items()}
-        self._neighbours = {d: tuple(w) for d, w in neighbours.items()}
+                seen = neighbours.get(deleted)
+                if seen is None:
+                    neighbours[deleted] = word
+                elif isinstance(seen, str):
+                    neighbours[deleted] = (seen, word)
+                else:
+                    neighbours[deleted] = (*seen, word)
+        self._postings = postings
+        self._glued = glued
+        self._neighbours = neighbours
 
     def __len__(self) -> int:
         return len(self._keys)
 
     def _candidates(self, key: str) -> list[int]:
-        """Numbers of keys sharing a word (up to one edit) with ``key``, rarest words first."""
-        words: set[str] = set()
-        for query_word in _words(key):
+        """Numbers of keys sharing a word (up to one edit) with ``key``, rarest words first.
+
+        Keys written with the words glued together (or split apart) are found
+        through the glued form, without edits.
+        """
+        words = key.split()
+        found: set[str] = set()
+        neighbours = self._neighbours
+        for query_word in words:
             for probe in _deletions(query_word):
-                words.update(self._neighbours.get(probe, ()))
-        lists = sorted((self._postings[w] for w in words), key=len)
+                seen = neighbours.get(probe)
+                if seen is None:
+                    continue
+                if isinstance(seen, str):
+                    found.add(seen)
+                else:
+                    found.update(seen)
+        lists = [self._postings[w] for w in found]
+        whole = "".join(words)
+        lists += [p for p in (self._glued.get(whole), self._postings.get(whole) if len(words) > 1 else None) if p]
+        lists.sort(key=len)
         chosen: set[int] = set()
         for numbers in lists:
             if chosen and (len(numbers) > _COMMON or len(chosen) + len(numbers) > _MAX_CANDIDATES):
@@ -94,7 +117,12 @@ class FuzzyIndex:
         if not numbers:
             return []
         choices = [self._keys[n] for n in numbers]
-        found = process.extract(
-            key, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff * 100
-        )
-        return [(choice, score / 100.0) for choice, score, _ in found]
+        best: dict[str, float] = {}
+        words = key.split()
+        for query in (key, " ".join(reversed(words))) if len(words) > 1 else (key,):
+            for choice, score, _ in process.extract(
+                query, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff * 100
+            ):
+                best[choice] = max(score, best.get(choice, 0.0))
+        ranked = sorted(best.items(), key=lambda item: -item[1])[:limit]
+        return [(choice, score / 100.0) for choice, score in ranked]

@@ -8,6 +8,7 @@ entity: the strongest way that entity reaches the key.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,19 +16,22 @@ from typing import NamedTuple
 
 from .fuzzy import FuzzyIndex
 from .model import Entity
-from .normalize import normalize_name
+from .normalize import normalize_name, prefold_name
 from .scoring import (
     Z, Z_QUALIFIED, Z_WEAK, acronym_z, dropped_z, stacked, surname_z,
 )
 from .tables import AliasTable
 from .variants import dropped_variants, person_forms, spelling_variants
 
-__all__ = ["Hit", "Index", "build_index", "acronym_form"]
+__all__ = ["Hit", "Index", "acronym_form", "acronym_from_nfkc", "build_index"]
 
+_POSSESSIVE_END = re.compile(r"['\u2019]s$")
 # Methods from least to most lossy; a key made by several steps reports the last.
 _LOSSINESS = ("exact", "translit", "reordered", "surname", "dropped")
-# Hits by these methods are fuzzy targets; weak and dropped keys are too lossy.
-_FUZZY_METHODS = frozenset({"exact", "translit", "reordered", "surname"})
+# Keys made by these methods are fuzzy targets. Generated romanizations would
+# multiply the targets for little, reordered keys are covered by the fuzzy
+# scorer sorting words, weak and dropped keys are too lossy.
+_FUZZY_TARGETS = frozenset({"exact", "surname"})
 
 
 class Hit(NamedTuple):
@@ -39,14 +43,15 @@ class Hit(NamedTuple):
             ``reordered``, ``surname``, ``dropped`` or ``acronym``.
         z: evidence strength (see :mod:`entnorm.scoring`).
         alias: the table entry the key was made from.
-        source: the text the key was made from (``alias`` or a qualified form).
+        form: :func:`~entnorm.normalize.prefold_name` of the text the key was made
+            from; a query with the same prefolded form matched ``exact``, else ``folded``.
     """
 
     entity: int
     method: str
     z: float
     alias: str
-    source: str
+    form: str
 
 
 @dataclass(frozen=True)
@@ -63,13 +68,22 @@ class Index:
 
 
 def acronym_form(text: str) -> str:
-    """How an acronym is compared: NFKC, trimmed, dots removed (``U.S.`` -> ``US``)."""
-    return unicodedata.normalize("NFKC", text).strip().replace(".", "")
+    """How an acronym is compared: NFKC, trimmed, no dots or possessive.
+
+    >>> acronym_form(" U.S. "), acronym_form("SVR’s")
+    ('US', 'SVR')
+    """
+    return acronym_from_nfkc(unicodedata.normalize("NFKC", text))
+
+
+def acronym_from_nfkc(text: str) -> str:
+    """:func:`acronym_form` of a string already in NFKC."""
+    return _POSSESSIVE_END.sub("", text.strip().replace(".", ""))
 
 
 def _letters(key: str) -> int:
-    """Letters of a key, counting each ``?`` that marks a lost one."""
-    return sum(ch.isalnum() or ch == "?" for ch in key)
+    """Letters of a key (a ``?`` marking a lost one counts as one)."""
+    return len(key) - key.count(" ")
 
 
 def _spellings(text: str) -> Iterator[tuple[str, str, float]]:
@@ -98,9 +112,7 @@ def _person_keys(alias: str) -> Iterator[tuple[str, str, float]]:
     for text, method, z in _spellings(surname):
         base = surname_z(_letters(normalize_name(text)))
         yield text, _lossier("surname", method), base if method == "exact" else stacked(base, z)
-    for text, method, z in _spellings(reordered):
-        base = Z["reordered"]
-        yield text, _lossier("reordered", method), base if method == "exact" else stacked(base, z)
+    yield reordered, "reordered", Z["reordered"]
 
 
 def _entity_keys(entity: Entity, country: Entity | None) -> Iterator[tuple[str, str, float, str, str]]:
@@ -130,8 +142,15 @@ def _add(table: dict[str, dict[int, Hit]], key: str, hit: Hit) -> None:
         slot[hit.entity] = hit
 
 
+def _strongest_first(hit: Hit) -> tuple[float, int]:
+    return -hit.z, hit.entity
+
+
 def _freeze(table: dict[str, dict[int, Hit]]) -> dict[str, tuple[Hit, ...]]:
-    return {k: tuple(sorted(v.values(), key=lambda h: (-h.z, h.entity))) for k, v in table.items()}
+    return {
+        k: tuple(v.values()) if len(v) == 1 else tuple(sorted(v.values(), key=_strongest_first))
+        for k, v in table.items()
+    }
 
 
 def build_index(table: AliasTable) -> Index:
@@ -146,7 +165,8 @@ def build_index(table: AliasTable) -> Index:
         for text, method, z, alias, source in _entity_keys(entity, country):
             key = normalize_name(text)
             if key:
-                _add(keys, key, Hit(number, method, z, alias, source))
+                form = key if source.isascii() else prefold_name(source)
+                _add(keys, key, Hit(number, method, z, alias, form))
         for acronym in entity.acronyms:
             form = acronym_form(acronym)
             _add(acronyms, form, Hit(number, "acronym", acronym_z(form, same_case=True), acronym, acronym))
@@ -154,7 +174,7 @@ def build_index(table: AliasTable) -> Index:
             _add(folded, form.casefold(), weak)
     frozen = _freeze(keys)
     fuzzy = FuzzyIndex(
-        k for k, hits in frozen.items() if any(h.method in _FUZZY_METHODS and h.z > Z_WEAK for h in hits)
+        k for k, hits in frozen.items() if any(h.method in _FUZZY_TARGETS and h.z > Z_WEAK for h in hits)
     )
     words = frozenset(normalize_name(d) for e in entities for d in e.demonyms) - frozen.keys()
     return Index(entities, frozen, _freeze(acronyms), _freeze(folded), fuzzy, words)

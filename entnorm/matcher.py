@@ -11,10 +11,11 @@ index. All entities reached compete for the confidence (see
 from __future__ import annotations
 
 import os
+import unicodedata
 
-from .index import Hit, Index, acronym_form, build_index
+from .index import Hit, Index, acronym_form, acronym_from_nfkc, build_index
 from .model import Entity, Match, Method
-from .normalize import normalize_name, prefold_name
+from .normalize import key_from_nfkc, normalize_name, prefold_from_nfkc, prefold_name
 from .scoring import DEFAULT_THRESHOLD, Z, Z_WEAK, fuzzy_z, is_derived, share
 from .tables import BUILTIN, AliasTable, load_table
 
@@ -29,6 +30,7 @@ _TIE = 1e-9
 # ties among weak candidates (generic descriptions) stay plain candidates.
 _AMBIGUOUS_FROM = 0.0
 _UNKNOWN = object()
+
 
 # entity number -> (z, method, alias)
 _Evidence = dict[int, tuple[float, Method, str]]
@@ -55,21 +57,61 @@ class Normalizer:
         threshold: default least confidence for :meth:`match`.
     """
 
-    __slots__ = ("_answers", "_index", "_table", "_threshold")
+    __slots__ = (
+        "_ascii_sourced", "_exact_forms", "_exact_texts", "_index", "_plain", "_table", "_threshold",
+    )
 
     def __init__(self, table: AliasTable, *, threshold: float = DEFAULT_THRESHOLD) -> None:
         self._table = table
         self._threshold = _check_threshold(threshold)
         self._index: Index = build_index(table)
-        # The answer to every ASCII query whose lower case is a key (and no
-        # acronym): such a query normalizes to itself lowered, so its answer
-        # depends on the key alone.
-        self._answers: dict[str, Match | None] = {}
-        for key in self._index.keys.keys() - self._index.acronyms_folded.keys():
-            evidence: _Evidence = {}
-            self._key_evidence(key, key, evidence)
-            ranked = self._rank(evidence, 1)
-            self._answers[key] = ranked[0] if ranked else None
+        self._precompute_answers()
+
+    def _precompute_answers(self) -> None:
+        """Best matches for queries written like a name or alias, so they cost one dict lookup.
+
+        A query whose key is such a key gets the key's hits as evidence, and
+        only its prefolded form still matters (exact or folded). So:
+        ``_plain[key]`` answers queries that prefold to the key itself (every
+        ASCII query does); ``_exact_forms[form]`` answers queries that prefold
+        to a non-ASCII source's form; ``_ascii_sourced`` lists the keys where a
+        query that prefolds to neither needs the full lookup (an ASCII alias
+        met with accents added), for the others ``_plain`` is that answer too.
+        ``_exact_texts`` answers a non-ASCII query written exactly like a name
+        or alias (after NFKC) without normalizing it at all. Acronyms are left
+        out: their case decides.
+        """
+        index = self._index
+        self._plain: dict[str, Match | None] = {}
+        self._exact_forms: dict[str, tuple[str, Match | None]] = {}
+        ascii_sourced = set()
+        for key, hits in index.keys.items():
+            forms = {h.form for h in hits if h.method == "exact"}
+            if not forms or key in index.acronyms_folded:
+                continue
+            self._plain[key] = self._best(key, key)
+            for form in forms - {key}:
+                self._exact_forms[form] = (key, self._best(form, key))
+            if key in forms:
+                ascii_sourced.add(key)
+        self._ascii_sourced = frozenset(ascii_sourced)
+        self._exact_texts: dict[str, Match | None] = {}
+        for entity in self._table:
+            for alias in entity.names():
+                text = unicodedata.normalize("NFKC", alias)
+                key = key_from_nfkc(text)
+                if not alias.isascii() and key in self._plain and not self._is_acronym(text):
+                    self._exact_texts[text] = self._best(prefold_from_nfkc(text), key)
+
+    def _is_acronym(self, text: str) -> bool:
+        """Whether NFKC ``text`` is written like an acronym of the table, in any case."""
+        return acronym_from_nfkc(text).casefold() in self._index.acronyms_folded
+
+    def _best(self, query_form: str, key: str) -> Match | None:
+        evidence: _Evidence = {}
+        self._key_evidence(query_form, key, evidence)
+        ranked = self._rank(evidence, 1)
+        return ranked[0] if ranked else None
 
     @property
     def table(self) -> AliasTable:
@@ -84,15 +126,12 @@ class Normalizer:
     def __repr__(self) -> str:
         return f"<Normalizer: {len(self._table)} entities, {len(self._index.keys)} keys>"
 
-    def _key_evidence(self, name: str, key: str, evidence: _Evidence) -> None:
-        query_form: str | None = None
+    def _key_evidence(self, query_form: str, key: str, evidence: _Evidence) -> None:
+        """Evidence from the hits of ``key`` for a query whose prefolded form is ``query_form``."""
         for hit in self._index.keys[key]:
             method, z = hit.method, hit.z
-            if method == "exact":
-                if query_form is None:
-                    query_form = prefold_name(name)
-                if prefold_name(hit.source) != query_form:
-                    method, z = "folded", z - (Z["exact"] - Z["folded"])
+            if method == "exact" and hit.form != query_form:
+                method, z = "folded", z - (Z["exact"] - Z["folded"])
             _offer(evidence, hit.entity, z, method, hit.alias)  # type: ignore[arg-type]
 
     def _fuzzy_evidence(self, key: str, evidence: _Evidence) -> None:
@@ -115,7 +154,7 @@ class Normalizer:
         if not key:
             return evidence
         if key in index.keys:
-            self._key_evidence(name, key, evidence)
+            self._key_evidence(prefold_name(name), key, evidence)
         elif key not in index.words and max((v[0] for v in evidence.values()), default=-1e9) < _FUZZY_BELOW:
             self._fuzzy_evidence(key, evidence)
         return evidence
@@ -167,14 +206,29 @@ class Normalizer:
             The best :class:`~entnorm.model.Match`, which may be ``ambiguous``.
         """
         least = self._threshold if threshold is None else _check_threshold(threshold)
-        if name.isascii():
-            answer = self._answers.get(name.lower(), _UNKNOWN)
-            if answer is not _UNKNOWN:
-                return answer if answer is not None and answer.score >= least else None  # type: ignore[union-attr]
-        found = self.candidates(name, limit=1)
-        if found and found[0].score >= least:
-            return found[0]
-        return None
+        found = self._plain.get(name.lower(), _UNKNOWN) if name.isascii() else self._known_answer(name)
+        if found is _UNKNOWN:
+            ranked = self.candidates(name, limit=1)
+            found = ranked[0] if ranked else None
+        return found if found is not None and found.score >= least else None  # type: ignore[union-attr]
+
+    def _known_answer(self, name: str) -> Match | None | object:
+        """The precomputed answer for a non-ASCII query, or _UNKNOWN (see _precompute_answers)."""
+        text = unicodedata.normalize("NFKC", name)
+        known = self._exact_texts.get(text, _UNKNOWN)
+        if known is not _UNKNOWN:
+            return known
+        key = key_from_nfkc(text)
+        plain = self._plain.get(key, _UNKNOWN)
+        if plain is _UNKNOWN or self._is_acronym(text):
+            return _UNKNOWN
+        form = prefold_from_nfkc(text)
+        if form == key:
+            return plain
+        known = self._exact_forms.get(form)
+        if known is not None and known[0] == key:
+            return known[1]
+        return _UNKNOWN if key in self._ascii_sourced else plain
 
     def entity(self, entity_id: str) -> Entity | None:
         """The entity with ``entity_id``, or None."""

@@ -29,11 +29,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Callable
 
 from unidecode import unidecode
 
-__all__ = ["normalize_name", "prefold_name", "TITLES"]
+__all__ = ["TITLES", "key_from_nfkc", "normalize_name", "prefold_from_nfkc", "prefold_name"]
 
 # Primary Cyrillic -> Latin table used when folding. Serbian letters follow
 # Gaj's Latin without diacritics (ћ -> c, ђ -> dj); the rest follow common
@@ -48,31 +48,53 @@ _CYRILLIC = {
     "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
     "я": "ya",
 }
-_CYRILLIC_TABLE = str.maketrans(
-    {**_CYRILLIC, **{k.upper(): v.capitalize() for k, v in _CYRILLIC.items()}}
-)
-
 _APOSTROPHES = "\u2019\u2018\u201b\u02bc\u2032\u0060\u00b4\uff07"
 _DELETED = ".\u00ad\u200b\u200c\u200d\u2060\ufeff"
 
-# ASCII after folding: every byte that is not a letter, digit, apostrophe or
-# deleted character becomes a space.
-_ASCII_TABLE = str.maketrans(
-    {
-        **{chr(c): " " for c in range(128) if not chr(c).isalnum()},
-        "'": "'",
-        "?": "?",
-        **{ch: None for ch in _DELETED if ord(ch) < 128},
-    }
-)
-_UNICODE_TABLE = str.maketrans(
-    {
-        **{ch: "'" for ch in _APOSTROPHES},
-        "\ufffd": "?",
-        **{ch: None for ch in _DELETED},
-    }
-)
-_NON_WORD = re.compile(r"[^\w'?]+|_+")
+# What each ASCII character becomes: letters and digits lower-cased, the
+# apostrophe and "?" kept for the steps after, "." deleted, the rest a space.
+_ASCII_TABLE: dict[int, str | None] = {c: chr(c).lower() if chr(c).isalnum() else " " for c in range(128)}
+_ASCII_TABLE.update({ord("'"): "'", ord("?"): "?", ord("."): None})
+# Non-ASCII characters with a fixed meaning in keys and prefolded forms.
+_SPECIAL: dict[int, str | None] = {
+    **{ord(ch): "'" for ch in _APOSTROPHES},
+    ord("\ufffd"): "?",
+    **{ord(ch): None for ch in _DELETED},
+}
+
+
+def _fold_char(char: str) -> str:
+    """Key text of one non-ASCII character: Cyrillic by the table above, the rest by unidecode."""
+    latin = _CYRILLIC.get(char.lower())
+    return (unidecode(char) if latin is None else latin).translate(_ASCII_TABLE)
+
+
+def _prefold_char(char: str) -> str:
+    """Prefolded text of one character: case-folded, letters, digits and marks kept, else a space."""
+    return "".join(c if c.isalnum() or unicodedata.category(c)[0] == "M" else " " for c in char.casefold())
+
+
+class _CharTable(dict[int, "str | None"]):
+    """A ``str.translate`` table that learns each new character from a per-character rule.
+
+    Both rules work one character at a time (unidecode and case folding do
+    too), so translating a whole string gives the same text as applying the
+    rule to each character, at the speed of a dict lookup once a character
+    has been seen.
+    """
+
+    def __init__(self, rule: Callable[[str], str], fixed: dict[int, str | None]) -> None:
+        super().__init__(fixed)
+        self._rule = rule
+
+    def __missing__(self, code: int) -> str:
+        value = self._rule(chr(code))
+        self[code] = value
+        return value
+
+
+_KEY_TABLE = _CharTable(_fold_char, {**_ASCII_TABLE, **_SPECIAL})
+_PREFOLD_TABLE = _CharTable(_prefold_char, {**_ASCII_TABLE, **_SPECIAL})
 _LOST = re.compile(r"\?+")
 _LOST_INSIDE = re.compile(r"[^\W_]\?[^\W_]")
 _POSSESSIVE = re.compile(r"'s\b|(?<=s)'(?=\s|$)")
@@ -153,7 +175,6 @@ def _finish(text: str) -> str:
     return " ".join(tokens)
 
 
-@lru_cache(maxsize=65536)
 def normalize_name(name: str) -> str:
     """Return the index key of ``name``: folded to ASCII, lower case, no titles.
 
@@ -174,13 +195,21 @@ def normalize_name(name: str) -> str:
     >>> normalize_name("Vucic?")
     'vucic'
     """
-    if not name.isascii():
-        name = unicodedata.normalize("NFKC", name)
-        name = unidecode(name.translate(_UNICODE_TABLE).translate(_CYRILLIC_TABLE))
-    return _finish(name.lower().translate(_ASCII_TABLE))
+    if name.isascii():
+        return _finish(name.translate(_ASCII_TABLE))
+    return key_from_nfkc(unicodedata.normalize("NFKC", name))
 
 
-@lru_cache(maxsize=65536)
+def key_from_nfkc(text: str) -> str:
+    """:func:`normalize_name` of a string already in NFKC (saves normalizing it twice)."""
+    return _finish(text.translate(_KEY_TABLE))
+
+
+def prefold_from_nfkc(text: str) -> str:
+    """:func:`prefold_name` of a string already in NFKC."""
+    return _finish(text.translate(_PREFOLD_TABLE))
+
+
 def prefold_name(name: str) -> str:
     """Like :func:`normalize_name` but without folding to ASCII.
 
@@ -193,5 +222,4 @@ def prefold_name(name: str) -> str:
     """
     if name.isascii():
         return normalize_name(name)
-    text = unicodedata.normalize("NFKC", name).translate(_UNICODE_TABLE).casefold()
-    return _finish(_NON_WORD.sub(" ", text))
+    return prefold_from_nfkc(unicodedata.normalize("NFKC", name))

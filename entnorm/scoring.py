@@ -121,6 +121,8 @@ def share(zs: Sequence[float]) -> list[float]:
     >>> [round(p, 3) for p in share([7.0, 7.0])]
     [0.5, 0.5]
     """
+    if len(zs) == 1:
+        return [1.0 / (1.0 + math.exp(-zs[0]))]
     top = max(zs, default=0.0)
     shift = max(top, 0.0)
     weights = [math.exp(z - shift) for z in zs]

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 __all__ = ["spelling_variants", "dropped_variants", "person_forms", "MAX_SPELLINGS"]
 
 #: At most this many spellings are generated from one alias (the alias itself included).
-MAX_SPELLINGS = 24
+MAX_SPELLINGS = 16
 
 # Per-letter romanizations, most common first. Latin letters with diacritics
 # apply everywhere; Cyrillic letters follow Russian practice unless the alias
@@ -148,14 +148,15 @@ def dropped_variants(alias: str) -> tuple[str, str, int] | None:
     >>> dropped_variants("Putin") is None, dropped_variants("Путин") is None
     (True, True)
     """
-    text = unicodedata.normalize("NFC", alias)
-    lost = sum(1 for ch in text if not ch.isascii() and ch.isalpha())
-    kept = sum(1 for ch in text if ch.isascii() and ch.isalpha())
-    if not lost or not kept:
+    if alias.isascii():
         return None
-    dropped = "".join(ch for ch in text if ch.isascii() or not ch.isalpha())
-    marked = "".join(ch if ch.isascii() or not ch.isalpha() else "?" for ch in text)
-    return dropped, marked, lost
+    text = unicodedata.normalize("NFC", alias)
+    gone = [not ch.isascii() and ch.isalpha() for ch in text]
+    dropped = "".join(ch for ch, g in zip(text, gone) if not g)
+    if not any(gone) or not any(ch.isalpha() for ch in dropped):
+        return None
+    marked = "".join("?" if g else ch for ch, g in zip(text, gone))
+    return dropped, marked, sum(gone)
 
 
 def person_forms(name: str) -> tuple[str, str] | None:

@@ -1,0 +1,1 @@
+"""entnorm's benchmarks: ``python -m benchmarks`` runs them and writes RESULTS.md."""

@@ -1,0 +1,122 @@
+"""Hypothesis properties: invariants that must hold for any input, not just our examples."""
+
+from __future__ import annotations
+
+import string
+import tempfile
+from pathlib import Path
+
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from rapidfuzz import fuzz
+
+import entnorm
+from entnorm import AliasTable, Entity, Normalizer, dump_table, load_table
+from entnorm.fuzzy import FuzzyIndex
+from entnorm.normalize import normalize_name
+
+LETTERS = string.ascii_letters + "čćšžđäöüéñ" + "абвгдежзиклмнопрстуфхцчшщыэюяђћј"
+words = st.text(alphabet=LETTERS, min_size=3, max_size=9)
+names = st.lists(words, min_size=1, max_size=3).map(" ".join)
+kinds = st.sampled_from(entnorm.ENTITY_TYPES)
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> AliasTable:
+    count = draw(st.integers(min_value=1, max_value=8))
+    entities = []
+    for number in range(count):
+        name = draw(names)
+        taken = {normalize_name(name)}
+        aliases = []
+        for alias in draw(st.lists(names, max_size=3)):  # as the loader keeps them: one per key
+            if normalize_name(alias) not in taken:
+                taken.add(normalize_name(alias))
+                aliases.append(alias)
+        entities.append(Entity(f"e{number}", name, draw(kinds), tuple(aliases)))
+    return AliasTable(tuple(entities))
+
+
+@given(st.text())
+def test_normalization_is_idempotent(text: str) -> None:
+    key = normalize_name(text)
+    assert normalize_name(key) == key
+
+
+@given(st.text())
+def test_keys_are_lower_case_ascii_words(text: str) -> None:
+    key = normalize_name(text)
+    assert key.isascii() and key == key.lower() and key == " ".join(key.split())
+
+
+@given(st.text(max_size=40))
+def test_scores_are_probabilities_in_rank_order(text: str) -> None:
+    normalizer = _builtin()
+    ranked = normalizer.candidates(text, limit=10)
+    scores = [m.score for m in ranked]
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    assert scores == sorted(scores, reverse=True)
+    match = normalizer.match(text)
+    assert match is None or match.score >= normalizer.threshold
+
+
+@given(tables())
+def test_every_unique_alias_matches_its_own_entity(table: AliasTable) -> None:
+    normalizer = Normalizer(table)
+    owners: dict[str, set[str]] = {}
+    for entity in table.entities:
+        for alias in entity.names():
+            owners.setdefault(normalize_name(alias), set()).add(entity.id)
+    for entity in table.entities:
+        for alias in entity.names():
+            key = normalize_name(alias)
+            if len(key) >= 4 and owners[key] == {entity.id}:
+                match = normalizer.match(alias)
+                assert match is not None and match.entity.id == entity.id, (alias, normalizer.candidates(alias))
+
+
+@given(tables())
+def test_tables_round_trip_through_yaml(table: AliasTable) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "table.yaml"
+        path.write_text(dump_table(table), encoding="utf-8")
+        assert load_table(path) == table
+
+
+@given(st.lists(st.text(alphabet=string.ascii_lowercase, min_size=5, max_size=9), min_size=2, max_size=30),
+       st.data())
+def test_one_typo_per_word_is_found_like_brute_force(vocabulary: list[str], data: st.DataObject) -> None:
+    keys = [" ".join(vocabulary[i : i + 2]) for i in range(0, len(vocabulary) - 1, 2)]
+    origin = data.draw(st.sampled_from(keys))
+    typo_words = []
+    for word in origin.split():
+        position = data.draw(st.integers(0, len(word) - 1))
+        letter = data.draw(st.sampled_from(string.ascii_lowercase))
+        typo_words.append(word[:position] + letter + word[position + 1 :])
+    typo = " ".join(typo_words)
+    assume(typo not in keys)
+    found = dict(FuzzyIndex(keys).search(typo, limit=len(keys), cutoff=0.0))
+    assert origin in found
+    assert abs(found[origin] - fuzz.ratio(typo, origin) / 100) < 1e-9
+
+
+_CACHE: list[Normalizer] = []
+
+
+def _builtin() -> Normalizer:
+    if not _CACHE:
+        _CACHE.append(entnorm.load())
+    return _CACHE[0]
+
+
+@given(tables(), st.data())
+def test_precomputed_answers_equal_the_full_lookup(table: AliasTable, data: st.DataObject) -> None:
+    from unidecode import unidecode
+
+    normalizer = Normalizer(table)
+    alias = data.draw(st.sampled_from([a for e in table.entities for a in e.names()]))
+    query = data.draw(
+        st.sampled_from([alias, alias.upper(), alias.lower(), unidecode(alias), f"Mr {alias}", f"{alias}’s"])
+    )
+    full = normalizer.candidates(query, limit=1)
+    assert normalizer.match(query, threshold=0.0) == (full[0] if full else None)
