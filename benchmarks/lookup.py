@@ -97,7 +97,7 @@ def _fuzzy_queries(names: list[str], count: int, rng: random.Random) -> list[tup
 
 
 def _accuracy(answers: Sequence[object], truth: Sequence[str]) -> float:
-    return sum(a == t for a, t in zip(answers, truth)) / len(truth)
+    return sum(a == t for a, t in zip(answers, truth, strict=False)) / len(truth)
 
 
 def run(quick: bool = False) -> str:
@@ -140,7 +140,7 @@ def run(quick: bool = False) -> str:
     fuzzy_q, fuzzy_truth = [q for q, _ in fuzzy], [t for _, t in fuzzy]
     top_answers, top_s = _timed(entnorm_top, fuzzy_q, repeats=3)
     match_answers, _ = _timed(entnorm_match, fuzzy_q)
-    given = [(a, t) for a, t in zip(match_answers, fuzzy_truth) if a is not None]
+    given = [(a, t) for a, t in zip(match_answers, fuzzy_truth, strict=False) if a is not None]
     precision = sum(a == t for a, t in given) / len(given) if given else float("nan")
 
     brute_q, brute_truth = fuzzy_q[: sizes.brute_queries], fuzzy_truth[: sizes.brute_queries]

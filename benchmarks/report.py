@@ -7,7 +7,7 @@ import platform
 from collections.abc import Sequence
 from importlib import metadata
 
-__all__ = ["machine", "table", "rss_mib"]
+__all__ = ["machine", "rss_mib", "table"]
 
 _LIBRARIES = ("entnorm", "rapidfuzz", "unidecode", "pyyaml", "pyahocorasick", "flashtext")
 

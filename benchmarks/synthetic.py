@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import string
 
-__all__ = ["names", "misspell", "mangle_case", "ascii_fold"]
+__all__ = ["ascii_fold", "mangle_case", "misspell", "names"]
 
 _ONSETS = "b c d f g h j k l m n p r s t v z br dr gr kr pr st tr vl sl".split()
 _VOWELS = "a e i o u a e i o".split()

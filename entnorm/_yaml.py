@@ -16,7 +16,7 @@ import yaml
 
 from .errors import TableError
 
-__all__ = ["read_document", "line_of", "construct", "mapping_items"]
+__all__ = ["construct", "line_of", "mapping_items", "read_document"]
 
 # libyaml's parser when PyYAML was built with it (marks and results are the same).
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

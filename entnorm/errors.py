@@ -6,7 +6,7 @@ stdlib base (``ValueError``, ``OSError``) where that reads better.
 
 from __future__ import annotations
 
-__all__ = ["EntnormError", "TableError", "InputError"]
+__all__ = ["EntnormError", "InputError", "TableError"]
 
 
 class EntnormError(Exception):

@@ -18,7 +18,13 @@ from .fuzzy import FuzzyIndex
 from .model import Entity
 from .normalize import normalize_name, prefold_name
 from .scoring import (
-    Z, Z_QUALIFIED, Z_WEAK, acronym_z, dropped_z, stacked, surname_z,
+    Z_QUALIFIED,
+    Z_WEAK,
+    Z,
+    acronym_z,
+    dropped_z,
+    stacked,
+    surname_z,
 )
 from .tables import AliasTable
 from .variants import dropped_variants, person_forms, spelling_variants

@@ -13,10 +13,10 @@ from __future__ import annotations
 import os
 import unicodedata
 
-from .index import Hit, Index, acronym_form, acronym_from_nfkc, build_index
+from .index import Index, acronym_form, acronym_from_nfkc, build_index
 from .model import Entity, Match, Method
 from .normalize import key_from_nfkc, normalize_name, prefold_from_nfkc, prefold_name
-from .scoring import DEFAULT_THRESHOLD, Z, Z_WEAK, fuzzy_z, is_derived, share
+from .scoring import DEFAULT_THRESHOLD, Z_WEAK, Z, fuzzy_z, is_derived, share
 from .tables import BUILTIN, AliasTable, load_table
 
 __all__ = ["Normalizer", "load"]
@@ -29,7 +29,8 @@ _TIE = 1e-9
 # Equal evidence makes an ambiguous answer only when each would answer alone;
 # ties among weak candidates (generic descriptions) stay plain candidates.
 _AMBIGUOUS_FROM = 0.0
-_UNKNOWN = object()
+# "No precomputed answer": a Match no lookup returns, so the fast paths stay typed.
+_UNKNOWN = Match(Entity("unknown", "unknown"), -1.0, "exact", "")
 
 
 # entity number -> (z, method, alias)
@@ -205,14 +206,16 @@ class Normalizer:
         Returns:
             The best :class:`~entnorm.model.Match`, which may be ``ambiguous``.
         """
-        least = self._threshold if threshold is None else _check_threshold(threshold)
         found = self._plain.get(name.lower(), _UNKNOWN) if name.isascii() else self._known_answer(name)
         if found is _UNKNOWN:
             ranked = self.candidates(name, limit=1)
             found = ranked[0] if ranked else None
-        return found if found is not None and found.score >= least else None  # type: ignore[union-attr]
+        if found is None:
+            return None
+        least = self._threshold if threshold is None else _check_threshold(threshold)
+        return found if found.score >= least else None
 
-    def _known_answer(self, name: str) -> Match | None | object:
+    def _known_answer(self, name: str) -> Match | None:
         """The precomputed answer for a non-ASCII query, or _UNKNOWN (see _precompute_answers)."""
         text = unicodedata.normalize("NFKC", name)
         known = self._exact_texts.get(text, _UNKNOWN)
@@ -225,9 +228,9 @@ class Normalizer:
         form = prefold_from_nfkc(text)
         if form == key:
             return plain
-        known = self._exact_forms.get(form)
-        if known is not None and known[0] == key:
-            return known[1]
+        by_form = self._exact_forms.get(form)
+        if by_form is not None and by_form[0] == key:
+            return by_form[1]
         return _UNKNOWN if key in self._ascii_sourced else plain
 
     def entity(self, entity_id: str) -> Entity | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["Entity", "EntityType", "Match", "Method", "ENTITY_TYPES", "METHODS"]
+__all__ = ["ENTITY_TYPES", "METHODS", "Entity", "EntityType", "Match", "Method"]
 
 EntityType = Literal["person", "organization", "country", "city", "other"]
 #: The entity types a table may use.

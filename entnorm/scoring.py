@@ -17,8 +17,17 @@ import math
 from collections.abc import Sequence
 
 __all__ = [
-    "DEFAULT_THRESHOLD", "Z", "Z_WEAK", "Z_QUALIFIED", "acronym_z", "dropped_z", "fuzzy_z", "is_derived",
-    "share", "stacked", "surname_z",
+    "DEFAULT_THRESHOLD",
+    "Z_QUALIFIED",
+    "Z_WEAK",
+    "Z",
+    "acronym_z",
+    "dropped_z",
+    "fuzzy_z",
+    "is_derived",
+    "share",
+    "stacked",
+    "surname_z",
 ]
 
 #: Scores below this are abstentions in :meth:`entnorm.Normalizer.match`.
@@ -94,7 +103,7 @@ def is_derived(query: str, key: str) -> bool:
     False
     """
     a, b = query.split(), key.split()
-    return len(a) == len(b) and any(_is_ending(x, y) or _is_ending(y, x) for x, y in zip(a, b))
+    return len(a) == len(b) and any(_is_ending(x, y) or _is_ending(y, x) for x, y in zip(a, b, strict=False))
 
 
 def _is_ending(longer: str, shorter: str) -> bool:

@@ -39,7 +39,13 @@ from .model import ENTITY_TYPES, Entity
 from .normalize import normalize_name
 
 __all__ = [
-    "AliasTable", "BUILTIN", "Collision", "Location", "dump_table", "find_collisions", "load_table",
+    "BUILTIN",
+    "AliasTable",
+    "Collision",
+    "Location",
+    "dump_table",
+    "find_collisions",
+    "load_table",
 ]
 
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -197,6 +203,7 @@ def _read_entry(node: yaml.Node, path: str) -> tuple[str | None, dict[str, yaml.
         raise TableError(msg)
     fields = dict(mapping_items(node, path))
     target = None
+    allowed: tuple[str, ...]
     if "extends" in fields:
         target = _string(fields["extends"], "extends", at)
         allowed = _EXTEND_FIELDS
@@ -308,7 +315,8 @@ def load_table(*paths: str | os.PathLike[str]) -> AliasTable:
                 continue
             draft = _draft(fields, at, path)
             if draft.id in drafts:
-                msg = f"{at}: id {draft.id!r} repeated (first defined at {drafts[draft.id].at}); use 'extends' to add names"
+                first = drafts[draft.id].at
+                msg = f"{at}: id {draft.id!r} repeated (first defined at {first}); use 'extends' to add names"
                 raise TableError(msg)
             drafts[draft.id] = draft
     for target, fields, at in extensions:

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-__all__ = ["spelling_variants", "dropped_variants", "person_forms", "MAX_SPELLINGS"]
+__all__ = ["MAX_SPELLINGS", "dropped_variants", "person_forms", "spelling_variants"]
 
 #: At most this many spellings are generated from one alias (the alias itself included).
 MAX_SPELLINGS = 16
@@ -108,7 +108,7 @@ def _by_weight(choices: list[tuple[str, ...]], cap: int) -> Iterator[tuple[str, 
             options = [choices[p][1:] for p in positions]
             for picks in itertools.product(*options):
                 combo = list(first)
-                for p, pick in zip(positions, picks):
+                for p, pick in zip(positions, picks, strict=False):
                     combo[p] = pick
                 yield tuple(combo)
                 produced += 1
@@ -152,10 +152,10 @@ def dropped_variants(alias: str) -> tuple[str, str, int] | None:
         return None
     text = unicodedata.normalize("NFC", alias)
     gone = [not ch.isascii() and ch.isalpha() for ch in text]
-    dropped = "".join(ch for ch, g in zip(text, gone) if not g)
+    dropped = "".join(ch for ch, g in zip(text, gone, strict=False) if not g)
     if not any(gone) or not any(ch.isalpha() for ch in dropped):
         return None
-    marked = "".join("?" if g else ch for ch, g in zip(text, gone))
+    marked = "".join("?" if g else ch for ch, g in zip(text, gone, strict=False))
     return dropped, marked, sum(gone)
 
 

@@ -53,7 +53,8 @@ def test_bad_table_is_one_line_without_traceback(tmp_path: Path) -> None:
     table.write_text("entities:\n  - {id: Bad, name: X}\n")
     result = run("match", "--aliases", str(table), "X")
     assert result.returncode == 1
-    assert result.stderr.decode() == f"entnorm: {table}:2: bad id 'Bad': use lower-case letters and digits joined by '-'\n"
+    expected = f"entnorm: {table}:2: bad id 'Bad': use lower-case letters and digits joined by '-'\n"
+    assert result.stderr.decode() == expected
 
 
 def test_aliases_replace_the_bundled_tables_unless_builtin_is_named(tmp_path: Path) -> None:
@@ -101,7 +102,9 @@ def test_closed_pipe_exits_quietly(tmp_path: Path) -> None:
 
 
 def test_interrupt_exits_130() -> None:
-    process = subprocess.Popen([*COMMAND, "match"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [*COMMAND, "match"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     assert process.stdout is not None and process.stdin is not None
     process.stdin.write(b"Vucic\n")
     process.stdin.flush()

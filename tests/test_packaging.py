@@ -19,7 +19,8 @@ def test_source_checkout_finds_the_aliases_folder() -> None:
 
 def test_wheel_carries_the_tables_and_loads_them_installed(tmp_path: Path) -> None:
     built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path),
+         str(ROOT)],
         capture_output=True, text=True, timeout=300, check=False,
     )
     assert built.returncode == 0, built.stderr

@@ -10,7 +10,11 @@ import yaml
 from entnorm import Normalizer
 
 GOLD = yaml.safe_load((Path(__file__).parent / "gold" / "seeds.yaml").read_text(encoding="utf-8"))
-NAMES = [(article, surface, expected) for article, names in GOLD["names"].items() for surface, expected in names.items()]
+NAMES = [
+    (article, surface, expected)
+    for article, names in GOLD["names"].items()
+    for surface, expected in names.items()
+]
 
 pytestmark = pytest.mark.seeds
 

@@ -130,7 +130,7 @@ def test_bundled_tables_have_the_seed_entities(builtin) -> None:
 def test_demonyms_are_not_aliases(builtin) -> None:
     russia = builtin.table.get("russia")
     assert russia is not None and "Russian" in russia.demonyms
-    assert all("Russian" != a for e in builtin.table for a in e.names())
+    assert all(a != "Russian" for e in builtin.table for a in e.names())
 
 
 def test_builtin_constant_points_at_the_tables() -> None:

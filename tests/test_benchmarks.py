@@ -1,0 +1,22 @@
+"""The benchmark harness runs end to end in its quick mode (numbers are not checked here)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_quick_benchmark_writes_results(tmp_path: Path) -> None:
+    output = tmp_path / "RESULTS.md"
+    ran = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "-o", str(output)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert ran.returncode == 0, ran.stderr
+    text = output.read_text(encoding="utf-8")
+    assert "## Name lookups on 10,000 generated aliases" in text
+    assert "extractOne WRatio" in text and "entnorm `match`" in text
+    assert "nan" not in text
