@@ -134,3 +134,16 @@ def test_validate_missing_file_exits_1(tmp_path: Path) -> None:
     result = run("validate", str(tmp_path / "nope.yaml"))
     assert result.returncode == 1
     assert result.stderr.decode() == f"entnorm: {tmp_path / 'nope.yaml'}: no such file or folder\n"
+
+
+def test_the_lookup_cases_hold_through_the_command() -> None:
+    import yaml
+
+    cases = yaml.safe_load((Path(__file__).parent / "cases" / "match.yaml").read_text(encoding="utf-8"))
+    expected = [(q, eid) for eid, queries in cases["resolve"].items() for q in queries]
+    expected += [(q, None) for q in cases["abstain"] if q.strip()]
+    stdin = "".join(f"{q}\n" for q, _ in expected).encode("utf-8")
+    result = run("match", "--format", "jsonl", stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    got = [(r["query"], r["id"]) for r in map(json.loads, result.stdout.decode("utf-8").splitlines())]
+    assert got == expected
