@@ -9,7 +9,7 @@
 
 from .errors import EntnormError, InputError, TableError
 from .matcher import Normalizer, load
-from .model import ENTITY_TYPES, METHODS, Entity, EntityType, Match, Method
+from .model import ENTITY_TYPES, METHODS, Entity, EntityType, Match, Mention, Method
 from .normalize import normalize_name
 from .scoring import DEFAULT_THRESHOLD
 from .tables import BUILTIN, AliasTable, Collision, dump_table, find_collisions, load_table
@@ -28,6 +28,7 @@ __all__ = [
     "EntnormError",
     "InputError",
     "Match",
+    "Mention",
     "Method",
     "Normalizer",
     "TableError",

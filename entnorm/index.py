@@ -28,6 +28,7 @@ from .scoring import (
 )
 from .tables import AliasTable
 from .variants import dropped_variants, person_forms, spelling_variants
+from .view import view_of
 
 __all__ = ["Hit", "Index", "acronym_form", "acronym_from_nfkc", "build_index"]
 
@@ -71,6 +72,8 @@ class Index:
     fuzzy: FuzzyIndex
     #: keys of words that are known not to be names (demonyms): never fuzzy-matched
     words: frozenset[str]
+    #: view words where a key can start other than its first word (``o`` of ``O'Brien``)
+    extra_triggers: frozenset[str]
 
 
 def acronym_form(text: str) -> str:
@@ -140,6 +143,20 @@ def _entity_keys(entity: Entity, country: Entity | None) -> Iterator[tuple[str, 
             yield qualified, "exact", Z_QUALIFIED, weak, qualified
 
 
+def _note_trigger(text: str, key: str, triggers: set[str]) -> None:
+    """Remember where ``text`` starts in a view when that is not its key's first word.
+
+    ``O'Brien`` (key ``obrien``) shows as ``o brien`` and ``Vu?i?`` as ``vu i``
+    in a view of running text: the scanner must look for ``o`` and ``vu`` too.
+    """
+    if text.isalpha():
+        return
+    segments = view_of(text).split(None, 1)
+    first = key.split(" ", 1)[0]
+    if segments and segments[0] != first and first.startswith(segments[0]):
+        triggers.add(segments[0])
+
+
 def _add(table: dict[str, dict[int, Hit]], key: str, hit: Hit) -> None:
     """Keep the strongest hit per entity and key."""
     slot = table.setdefault(key, {})
@@ -166,6 +183,7 @@ def build_index(table: AliasTable) -> Index:
     keys: dict[str, dict[int, Hit]] = {}
     acronyms: dict[str, dict[int, Hit]] = {}
     folded: dict[str, dict[int, Hit]] = {}
+    extra_triggers: set[str] = set()
     for number, entity in enumerate(entities):
         country = by_id.get(entity.country) if entity.country else None
         for text, method, z, alias, source in _entity_keys(entity, country):
@@ -173,6 +191,7 @@ def build_index(table: AliasTable) -> Index:
             if key:
                 form = key if source.isascii() else prefold_name(source)
                 _add(keys, key, Hit(number, method, z, alias, form))
+                _note_trigger(text, key, extra_triggers)
         for acronym in entity.acronyms:
             form = acronym_form(acronym)
             _add(acronyms, form, Hit(number, "acronym", acronym_z(form, same_case=True), acronym, acronym))
@@ -183,4 +202,4 @@ def build_index(table: AliasTable) -> Index:
         k for k, hits in frozen.items() if any(h.method in _FUZZY_TARGETS and h.z > Z_WEAK for h in hits)
     )
     words = frozenset(normalize_name(d) for e in entities for d in e.demonyms) - frozen.keys()
-    return Index(entities, frozen, _freeze(acronyms), _freeze(folded), fuzzy, words)
+    return Index(entities, frozen, _freeze(acronyms), _freeze(folded), fuzzy, words, frozenset(extra_triggers))

@@ -10,37 +10,29 @@ index. All entities reached compete for the confidence (see
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import unicodedata
+from collections.abc import Iterator
+from typing import TextIO
 
+from .evidence import Evidence, acronym_evidence, fuzzy_evidence, key_evidence, rank
 from .index import Index, acronym_form, acronym_from_nfkc, build_index
-from .model import Entity, Match, Method
+from .model import Entity, Match, Mention
 from .normalize import key_from_nfkc, normalize_name, prefold_from_nfkc, prefold_name
-from .scoring import DEFAULT_THRESHOLD, Z_WEAK, Z, fuzzy_z, is_derived, share
+from .scan import Scanner
+from .scoring import DEFAULT_THRESHOLD
 from .tables import BUILTIN, AliasTable, load_table
+from .text import Source, Style, events, stream_mentions, write_rewritten
 
 __all__ = ["Normalizer", "load"]
 
 # Fuzzy matching runs only for unknown keys, and not after an acronym of at
 # least this strength (p ~ 0.95).
 _FUZZY_BELOW = 3.0
-_FUZZY_METHODS = frozenset({"exact", "translit", "reordered", "surname"})
-_TIE = 1e-9
-# Equal evidence makes an ambiguous answer only when each would answer alone;
-# ties among weak candidates (generic descriptions) stay plain candidates.
-_AMBIGUOUS_FROM = 0.0
 # "No precomputed answer": a Match no lookup returns, so the fast paths stay typed.
 _UNKNOWN = Match(Entity("unknown", "unknown"), -1.0, "exact", "")
-
-
-# entity number -> (z, method, alias)
-_Evidence = dict[int, tuple[float, Method, str]]
-
-
-def _offer(evidence: _Evidence, entity: int, z: float, method: Method, alias: str) -> None:
-    old = evidence.get(entity)
-    if old is None or z > old[0]:
-        evidence[entity] = (z, method, alias)
 
 
 def _check_threshold(value: float) -> float:
@@ -59,7 +51,7 @@ class Normalizer:
     """
 
     __slots__ = (
-        "_ascii_sourced", "_exact_forms", "_exact_texts", "_index", "_plain", "_table", "_threshold",
+        "_ascii_sourced", "_exact_forms", "_exact_texts", "_index", "_plain", "_scanner", "_table", "_threshold",
     )
 
     def __init__(self, table: AliasTable, *, threshold: float = DEFAULT_THRESHOLD) -> None:
@@ -67,6 +59,7 @@ class Normalizer:
         self._threshold = _check_threshold(threshold)
         self._index: Index = build_index(table)
         self._precompute_answers()
+        self._scanner = Scanner(self._index)
 
     def _precompute_answers(self) -> None:
         """Best matches for queries written like a name or alias, so they cost one dict lookup.
@@ -109,9 +102,9 @@ class Normalizer:
         return acronym_from_nfkc(text).casefold() in self._index.acronyms_folded
 
     def _best(self, query_form: str, key: str) -> Match | None:
-        evidence: _Evidence = {}
-        self._key_evidence(query_form, key, evidence)
-        ranked = self._rank(evidence, 1)
+        evidence: Evidence = {}
+        key_evidence(self._index, query_form, key, evidence)
+        ranked = rank(self._index, evidence, 1)
         return ranked[0] if ranked else None
 
     @property
@@ -127,60 +120,18 @@ class Normalizer:
     def __repr__(self) -> str:
         return f"<Normalizer: {len(self._table)} entities, {len(self._index.keys)} keys>"
 
-    def _key_evidence(self, query_form: str, key: str, evidence: _Evidence) -> None:
-        """Evidence from the hits of ``key`` for a query whose prefolded form is ``query_form``."""
-        for hit in self._index.keys[key]:
-            method, z = hit.method, hit.z
-            if method == "exact" and hit.form != query_form:
-                method, z = "folded", z - (Z["exact"] - Z["folded"])
-            _offer(evidence, hit.entity, z, method, hit.alias)  # type: ignore[arg-type]
-
-    def _fuzzy_evidence(self, key: str, evidence: _Evidence) -> None:
-        keys = self._index.keys
-        for found, similarity in self._index.fuzzy.search(key):
-            derived = is_derived(key, found)
-            for hit in keys[found]:
-                if hit.method in _FUZZY_METHODS and hit.z > Z_WEAK:
-                    z = fuzzy_z(hit.z, similarity, derived=derived)
-                    _offer(evidence, hit.entity, z, "fuzzy", hit.alias)
-
-    def _evidence(self, name: str) -> _Evidence:
-        evidence: _Evidence = {}
+    def _evidence(self, name: str) -> Evidence:
+        evidence: Evidence = {}
         index = self._index
-        form = acronym_form(name)
-        acronym_hits = index.acronyms.get(form) or index.acronyms_folded.get(form.casefold(), ())
-        for hit in acronym_hits:
-            _offer(evidence, hit.entity, hit.z, "acronym", hit.alias)
+        acronym_evidence(index, acronym_form(name), evidence, any_case=True)
         key = normalize_name(name)
         if not key:
             return evidence
         if key in index.keys:
-            self._key_evidence(prefold_name(name), key, evidence)
+            key_evidence(index, prefold_name(name), key, evidence)
         elif key not in index.words and max((v[0] for v in evidence.values()), default=-1e9) < _FUZZY_BELOW:
-            self._fuzzy_evidence(key, evidence)
+            fuzzy_evidence(index, key, evidence)
         return evidence
-
-    def _rank(self, evidence: _Evidence, limit: int) -> list[Match]:
-        """Matches for the best ``limit`` entities of ``evidence``."""
-        if not evidence or limit <= 0:
-            return []
-        ranked = sorted(evidence.items(), key=lambda item: (-item[1][0], item[0]))
-        scores = share([z for _, (z, _, _) in ranked])
-        top_z, top_method = ranked[0][1][0], ranked[0][1][1]
-        decisive = top_method != "fuzzy" and top_z >= _AMBIGUOUS_FROM
-        tied = [n for n, (z, _, _) in ranked if top_z - z <= _TIE] if decisive else []
-        entities = self._index.entities
-        group = tuple(entities[n] for n in tied) if len(tied) > 1 else ()
-        group_score = min(sum(scores[: len(tied)]), 1.0)
-        out = []
-        for position, (number, (_, method, alias)) in enumerate(ranked[:limit]):
-            entity = entities[number]
-            if group and position < len(tied):
-                others = tuple(e for e in group if e is not entity)
-                out.append(Match(entity, group_score, method, alias, True, others))
-            else:
-                out.append(Match(entity, scores[position], method, alias))
-        return out
 
     def candidates(self, name: str, *, limit: int = 5) -> list[Match]:
         """Entities ``name`` may refer to, best first, below-threshold ones included.
@@ -194,7 +145,7 @@ class Normalizer:
             marked ``ambiguous`` and list each other as ``alternatives``, and
             their score is the confidence that one of them is meant.
         """
-        return self._rank(self._evidence(name), limit)
+        return rank(self._index, self._evidence(name), limit)
 
     def match(self, name: str, *, threshold: float | None = None) -> Match | None:
         """The entity ``name`` refers to, or None when the best confidence is below ``threshold``.
@@ -232,6 +183,91 @@ class Normalizer:
         if by_form is not None and by_form[0] == key:
             return by_form[1]
         return _UNKNOWN if key in self._ascii_sourced else plain
+
+    # -- running text ------------------------------------------------------------
+
+    def annotate(self, text: str, *, threshold: float | None = None) -> list[Mention]:
+        """Every mention of a known entity in ``text``, one document, in order.
+
+        Args:
+            text: the document.
+            threshold: least confidence of a mention; None uses :attr:`threshold`.
+
+        Returns:
+            Non-overlapping mentions (longest match wins) with code-point offsets
+            into ``text``: ``text[m.start:m.end] == m.text``.
+        """
+        least = self._threshold if threshold is None else _check_threshold(threshold)
+        return list(stream_mentions(text, self._scanner, self._index, least))
+
+    def stream(
+        self,
+        source: Source,
+        *,
+        encoding: str | None = None,
+        errors: str = "strict",
+        doc_separator: str | re.Pattern[str] | None = None,
+        threshold: float | None = None,
+    ) -> Iterator[Mention]:
+        """Mentions of a text of any size, as soon as they are final, in order.
+
+        Args:
+            source: a ``str``, a text or binary file, or an iterable of ``str``
+                or ``bytes`` chunks.
+            encoding: of bytes (default UTF-8; a byte-order mark is skipped and
+                offsets count after it).
+            errors: ``strict`` (invalid bytes raise :class:`~entnorm.InputError`
+                naming the byte offset) or ``replace`` (U+FFFD; offsets refer to
+                the replaced text).
+            doc_separator: a regex between documents; context (and acronym
+                definitions) do not cross it. Without one the stream is one document.
+            threshold: least confidence of a mention; None uses :attr:`threshold`.
+
+        Yields:
+            Mentions with offsets into the whole decoded stream; the same for any
+            chunking of the same text.
+        """
+        least = self._threshold if threshold is None else _check_threshold(threshold)
+        separator = re.compile(doc_separator) if isinstance(doc_separator, str) else doc_separator
+        return stream_mentions(
+            source, self._scanner, self._index, least, encoding=encoding, errors=errors, separator=separator
+        )
+
+    def normalize_text(self, text: str, *, style: Style = "replace", threshold: float | None = None) -> str:
+        """``text`` with mentions rewritten; everything else unchanged.
+
+        Args:
+            text: one document.
+            style: ``replace`` writes each mention's canonical name; ``inline``
+                keeps it and adds the id: ``Vucich [[aleksandar-vucic]]``.
+            threshold: least confidence of a mention; None uses :attr:`threshold`.
+        """
+        out = io.StringIO()
+        self.rewrite(text, out, style=style, threshold=threshold)
+        return out.getvalue()
+
+    def rewrite(
+        self,
+        source: Source,
+        out: TextIO,
+        *,
+        style: Style = "replace",
+        encoding: str | None = None,
+        errors: str = "strict",
+        doc_separator: str | re.Pattern[str] | None = None,
+        threshold: float | None = None,
+    ) -> None:
+        """Stream ``source`` to ``out`` with mentions rewritten (see :meth:`normalize_text`).
+
+        Reads and writes chunk by chunk; the arguments are those of :meth:`stream`.
+        """
+        least = self._threshold if threshold is None else _check_threshold(threshold)
+        separator = re.compile(doc_separator) if isinstance(doc_separator, str) else doc_separator
+        items = events(
+            source, self._scanner, self._index, least,
+            encoding=encoding, errors=errors, separator=separator, keep_text=True,
+        )
+        write_rewritten(items, out, style)
 
     def entity(self, entity_id: str) -> Entity | None:
         """The entity with ``entity_id``, or None."""

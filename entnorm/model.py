@@ -81,3 +81,33 @@ class Match:
     alias: str
     ambiguous: bool = False
     alternatives: tuple[Entity, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A name found in running text.
+
+    Attributes:
+        start, end: code-point offsets into the text as given
+            (``text[start:end] == mention.text``).
+        text: the span as written: name words only, without titles, a leading
+            ``the`` or a trailing possessive.
+        entity: the entity it refers to.
+        score: confidence in [0, 1] (for an ambiguous name, that one of
+            ``entity`` and ``alternatives`` is meant).
+        method: how it was matched (see :data:`METHODS`); ``context`` when the
+            document's other mentions decided it.
+        conflict: the document contradicts itself about this name, as in
+            ``Federal Security Service (SVR)``: a long form and its acronym
+            name different entities. ``alternatives`` holds the other one.
+        alternatives: the other entities of an ambiguous or conflicting mention.
+    """
+
+    start: int
+    end: int
+    text: str
+    entity: Entity
+    score: float
+    method: Method
+    conflict: bool = False
+    alternatives: tuple[Entity, ...] = ()

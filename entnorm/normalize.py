@@ -33,7 +33,7 @@ from collections.abc import Callable
 
 from unidecode import unidecode
 
-__all__ = ["TITLES", "key_from_nfkc", "normalize_name", "prefold_from_nfkc", "prefold_name"]
+__all__ = ["KEY_TABLE", "TITLES", "CharTable", "key_from_nfkc", "normalize_name", "prefold_from_nfkc", "prefold_name"]
 
 # Primary Cyrillic -> Latin table used when folding. Serbian letters follow
 # Gaj's Latin without diacritics (ћ -> c, ђ -> dj); the rest follow common
@@ -74,7 +74,7 @@ def _prefold_char(char: str) -> str:
     return "".join(c if c.isalnum() or unicodedata.category(c)[0] == "M" else " " for c in char.casefold())
 
 
-class _CharTable(dict[int, "str | None"]):
+class CharTable(dict[int, "str | None"]):
     """A ``str.translate`` table that learns each new character from a per-character rule.
 
     Both rules work one character at a time (unidecode and case folding do
@@ -93,8 +93,8 @@ class _CharTable(dict[int, "str | None"]):
         return value
 
 
-_KEY_TABLE = _CharTable(_fold_char, {**_ASCII_TABLE, **_SPECIAL})
-_PREFOLD_TABLE = _CharTable(_prefold_char, {**_ASCII_TABLE, **_SPECIAL})
+KEY_TABLE = CharTable(_fold_char, {**_ASCII_TABLE, **_SPECIAL})
+_PREFOLD_TABLE = CharTable(_prefold_char, {**_ASCII_TABLE, **_SPECIAL})
 _LOST = re.compile(r"\?+")
 _LOST_INSIDE = re.compile(r"[^\W_]\?[^\W_]")
 _POSSESSIVE = re.compile(r"'s\b|(?<=s)'(?=\s|$)")
@@ -202,7 +202,7 @@ def normalize_name(name: str) -> str:
 
 def key_from_nfkc(text: str) -> str:
     """:func:`normalize_name` of a string already in NFKC (saves normalizing it twice)."""
-    return _finish(text.translate(_KEY_TABLE))
+    return _finish(text.translate(KEY_TABLE))
 
 
 def prefold_from_nfkc(text: str) -> str:

@@ -120,3 +120,40 @@ def test_precomputed_answers_equal_the_full_lookup(table: AliasTable, data: st.D
     )
     full = normalizer.candidates(query, limit=1)
     assert normalizer.match(query, threshold=0.0) == (full[0] if full else None)
+
+
+FRAGMENTS = [
+    "Aleksandar Vučić", "Vucic", "VUCIC", "Mr Vucic's", "Vucich", "Aleksandar Vui", "Vui", "VUI", "Vu?i?",
+    "SVR", "Russia’s Federal Security Service (SVR)", "the Russian Foreign Intelligence Service, SVR,",
+    "Russia's foreign intelligence service", "Xavier Bethel", "Novi-Sad", "NOVI SAD", "Kiev", "US", "us",
+    "Nato", "Serbian", "pro-VUCIC", "Russia-Ukraine", "said.Serbia", "Vuitton", "Вучић", "Шойгу", "é",
+    "Vuc\u030cic\u0301", "the", "and", "said", "\n", "\n\n", " ", "  ", ", ", ". ", "(", ")", "’", "-", "?",
+]
+documents = st.lists(st.sampled_from(FRAGMENTS), max_size=40).map(" ".join)
+
+
+def _cut(data: str | bytes, cuts: list[int]) -> list[str] | list[bytes]:
+    points = sorted({c % (len(data) + 1) for c in cuts})
+    return [data[a:b] for a, b in zip([0, *points], [*points, len(data)], strict=True)]  # type: ignore[misc]
+
+
+@given(documents, st.lists(st.integers(min_value=0, max_value=10_000), max_size=12))
+def test_streaming_results_do_not_depend_on_chunk_boundaries(text: str, cuts: list[int]) -> None:
+    normalizer = _builtin()
+    whole = normalizer.annotate(text)
+    for m in whole:
+        assert text[m.start : m.end] == m.text
+    assert list(normalizer.stream(_cut(text, cuts))) == whole
+    assert list(normalizer.stream(_cut(text.encode("utf-8"), cuts))) == whole
+
+
+@given(documents, st.lists(st.integers(min_value=0, max_value=10_000), max_size=8))
+def test_rewriting_changes_mentions_only(text: str, cuts: list[int]) -> None:
+    import io
+    import re
+
+    normalizer = _builtin()
+    out = io.StringIO()
+    normalizer.rewrite(_cut(text, cuts), out, style="inline")
+    assert out.getvalue() == normalizer.normalize_text(text, style="inline")
+    assert re.sub(r" \[\[[^\]]*\]\]", "", out.getvalue()) == text

@@ -1,0 +1,201 @@
+"""Deciding one document's mentions: context, acronym definitions, conflicts, order.
+
+Use :class:`DocumentResolver` through :meth:`entnorm.Normalizer.annotate` and
+:meth:`~entnorm.Normalizer.stream`. Candidates (from :mod:`entnorm.scan`) come
+in text order; each is decided as soon as possible and mentions leave in text
+order:
+
+- a candidate that is confident enough alone is a mention, and its entity is
+  now *named* in the document;
+- a weak one (``Vui``, a weak alias) waits; when its entity is named anywhere
+  in the document, before or after it, it becomes a mention with method
+  ``context``; at the end of the document (or :data:`CONTEXT_WINDOW`
+  characters later) it is dropped;
+- ``Long Form (ACR)`` or ``Long Form, ACR,`` binds ACR to the long form's
+  entity for the rest of the document. If the table gives ACR to a different
+  entity (``Federal Security Service (SVR)``), the long form becomes a
+  conflict with a split score and both entities, and every use of the acronym
+  is flagged as a conflict too.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from .evidence import Evidence, rank
+from .index import Index, acronym_form
+from .model import Entity, Match, Mention
+from .scan import Candidate
+from .scoring import Z, share
+
+__all__ = ["CONTEXT_BONUS", "CONTEXT_WINDOW", "DocumentResolver"]
+
+#: Evidence added to a weak candidate whose entity the document names elsewhere.
+CONTEXT_BONUS = 6.0
+#: A weak candidate waits at most this many characters for its entity to be named.
+CONTEXT_WINDOW = 1_000_000
+# Score of each side of a long form whose acronym names another entity.
+_CONFLICT_SCORE = share([Z["exact"], Z["exact"]])[0]
+
+
+@dataclass
+class _Slot:
+    """A candidate in the queue: decided (``mention`` or dropped) or waiting."""
+
+    candidate: Candidate
+    mention: Mention | None = None
+    waiting: bool = True
+
+
+class DocumentResolver:
+    """Decides the mentions of one document from its candidates, in text order.
+
+    Args:
+        index: the normalizer's index.
+        threshold: least confidence of a mention.
+        window: how far a weak candidate waits for context (characters).
+    """
+
+    def __init__(self, index: Index, threshold: float, window: int = CONTEXT_WINDOW) -> None:
+        self._index = index
+        self._threshold = threshold
+        self._window = window
+        self._numbers = {entity.id: number for number, entity in enumerate(index.entities)}
+        self._named: set[int] = set()
+        # acronym form -> (entity number, numbers of the entities it conflicts with)
+        self._bindings: dict[str, tuple[int, tuple[int, ...]]] = {}
+        self._queue: deque[_Slot] = deque()
+
+    @property
+    def bound(self) -> list[str]:
+        """Acronyms this document defined that the table does not know."""
+        return [a for a in self._bindings if a not in self._index.acronyms]
+
+    # -- deciding ------------------------------------------------------------
+
+    def _mention(self, candidate: Candidate, match: Match, method: str | None = None, **extra: object) -> Mention:
+        alternatives = match.alternatives if match.ambiguous else ()
+        fields: dict[str, object] = {"alternatives": alternatives, **extra}
+        return Mention(
+            candidate.start, candidate.end, candidate.text, match.entity, match.score,
+            method or match.method, **fields,  # type: ignore[arg-type]
+        )
+
+    def _entities(self, numbers: tuple[int, ...]) -> tuple[Entity, ...]:
+        return tuple(self._index.entities[n] for n in numbers)
+
+    def _with_context(self, evidence: Evidence) -> Match | None:
+        """The best match once named entities get the context bonus, if any is named."""
+        if not self._named.intersection(evidence):
+            return None
+        boosted = {
+            n: (z + CONTEXT_BONUS, method, alias) if n in self._named else (z, method, alias)
+            for n, (z, method, alias) in evidence.items()
+        }
+        ranked = rank(self._index, boosted, 1)
+        return ranked[0] if ranked and ranked[0].score >= self._threshold else None
+
+    def _name(self, number: int) -> None:
+        """Note that the document names entity ``number``; waiting candidates may now resolve."""
+        if number in self._named:
+            return
+        self._named.add(number)
+        for slot in self._queue:
+            if slot.waiting and number in slot.candidate.evidence:
+                match = self._with_context(slot.candidate.evidence)
+                if match is not None:
+                    slot.mention, slot.waiting = self._mention(slot.candidate, match, "context"), False
+
+    def _bound_mention(self, candidate: Candidate) -> Mention | None:
+        """A candidate written as an acronym the document has bound, if it is one."""
+        binding = self._bindings.get(acronym_form(candidate.text))
+        if binding is None or candidate.kind not in ("acronym", "bound"):
+            return None
+        number, conflicts = binding
+        if candidate.kind == "bound":
+            score = share([Z["acronym"]])[0]
+            entity = self._index.entities[number]
+            return Mention(candidate.start, candidate.end, candidate.text, entity, score, "context")
+        ranked = rank(self._index, candidate.evidence, 1)
+        if not ranked or not conflicts:
+            return None
+        return self._mention(candidate, ranked[0], conflict=True, alternatives=self._entities(conflicts))
+
+    def _define(self, candidate: Candidate, match: Match) -> Mention | None:
+        """Bind the acronym a long form defines; the long form's mention if they conflict."""
+        assert candidate.definition is not None
+        acronym = acronym_form(candidate.definition[0])
+        long_form = self._numbers[match.entity.id]
+        owners = tuple(h.entity for h in self._index.acronyms.get(acronym, ()))
+        if not owners or long_form in owners:
+            self._bindings.setdefault(acronym, (long_form, ()))
+            return None
+        self._bindings[acronym] = (owners[0], (long_form,))
+        return Mention(
+            candidate.start, candidate.end, candidate.text, match.entity, _CONFLICT_SCORE, match.method,
+            conflict=True, alternatives=self._entities(owners[:1]),
+        )
+
+    def _decide(self, slot: _Slot) -> None:
+        candidate = slot.candidate
+        bound = self._bound_mention(candidate)
+        if bound is not None:
+            slot.mention, slot.waiting = bound, False
+            self._name(self._numbers[bound.entity.id])
+            return
+        ranked = rank(self._index, candidate.evidence, 1)
+        if not ranked:
+            slot.waiting = False
+            return
+        top = ranked[0]
+        if top.score >= self._threshold:
+            if candidate.definition is not None:
+                conflict = self._define(candidate, top)
+                if conflict is not None:
+                    slot.mention, slot.waiting = conflict, False
+                    return
+            slot.mention, slot.waiting = self._mention(candidate, top), False
+            self._name(self._numbers[top.entity.id])
+            return
+        match = self._with_context(candidate.evidence)
+        if match is not None:
+            slot.mention, slot.waiting = self._mention(candidate, match, "context"), False
+        elif candidate.kind not in ("key", "fuzzy"):
+            slot.waiting = False
+
+    # -- the queue -----------------------------------------------------------
+
+    def add(self, candidate: Candidate) -> None:
+        """Take the next candidate (offsets in the document's text)."""
+        slot = _Slot(candidate)
+        self._queue.append(slot)
+        self._decide(slot)
+
+    def ready(self, position: int) -> list[Mention]:
+        """Mentions decided so far, in order, up to the first still waiting.
+
+        Args:
+            position: how far the text has been read; candidates waiting since
+                more than the window before it are dropped.
+        """
+        out: list[Mention] = []
+        queue = self._queue
+        while queue:
+            head = queue[0]
+            if head.waiting and position - head.candidate.start <= self._window:
+                break
+            queue.popleft()
+            if head.mention is not None:
+                out.append(head.mention)
+        return out
+
+    def waiting_from(self) -> int | None:
+        """Start of the first candidate still waiting for context, if any."""
+        return next((slot.candidate.start for slot in self._queue if slot.waiting), None)
+
+    def close(self) -> list[Mention]:
+        """The remaining mentions at the end of the document; waiting candidates are dropped."""
+        out = [slot.mention for slot in self._queue if slot.mention is not None]
+        self._queue.clear()
+        return out

@@ -1,0 +1,84 @@
+"""Evidence for entities, gathered from the index, and its ranking into matches.
+
+Use these functions wherever a span of text or a query has been turned into a
+key: :mod:`entnorm.matcher` for names, :mod:`entnorm.scan` for running text.
+Evidence maps each entity reached to its strongest ``(z, method, alias)``; see
+:mod:`entnorm.scoring` for what ``z`` means.
+"""
+
+from __future__ import annotations
+
+from .index import Index
+from .model import Match, Method
+from .scoring import Z_WEAK, Z, fuzzy_z, is_derived, share
+
+__all__ = ["Evidence", "acronym_evidence", "fuzzy_evidence", "key_evidence", "offer", "rank"]
+
+#: entity number -> (z, method, alias)
+Evidence = dict[int, tuple[float, Method, str]]
+
+_FUZZY_METHODS = frozenset({"exact", "translit", "reordered", "surname"})
+_TIE = 1e-9
+# Equal evidence makes an ambiguous answer only when each would answer alone;
+# ties among weak candidates (generic descriptions) stay plain candidates.
+_AMBIGUOUS_FROM = 0.0
+
+
+def offer(evidence: Evidence, entity: int, z: float, method: Method, alias: str) -> None:
+    """Record evidence for ``entity`` unless it already has stronger."""
+    old = evidence.get(entity)
+    if old is None or z > old[0]:
+        evidence[entity] = (z, method, alias)
+
+
+def key_evidence(index: Index, query_form: str, key: str, evidence: Evidence) -> None:
+    """Evidence from the hits of ``key`` for text whose prefolded form is ``query_form``."""
+    for hit in index.keys[key]:
+        method, z = hit.method, hit.z
+        if method == "exact" and hit.form != query_form:
+            method, z = "folded", z - (Z["exact"] - Z["folded"])
+        offer(evidence, hit.entity, z, method, hit.alias)  # type: ignore[arg-type]
+
+
+def acronym_evidence(index: Index, form: str, evidence: Evidence, *, any_case: bool) -> None:
+    """Evidence from an acronym written ``form``; ``any_case`` also tries other letter case."""
+    hits = index.acronyms.get(form) or (index.acronyms_folded.get(form.casefold(), ()) if any_case else ())
+    for hit in hits:
+        offer(evidence, hit.entity, hit.z, "acronym", hit.alias)
+
+
+def fuzzy_evidence(index: Index, key: str, evidence: Evidence) -> None:
+    """Evidence from keys spelled like ``key``."""
+    keys = index.keys
+    for found, similarity in index.fuzzy.search(key):
+        derived = is_derived(key, found)
+        for hit in keys[found]:
+            if hit.method in _FUZZY_METHODS and hit.z > Z_WEAK:
+                offer(evidence, hit.entity, fuzzy_z(hit.z, similarity, derived=derived), "fuzzy", hit.alias)
+
+
+def rank(index: Index, evidence: Evidence, limit: int) -> list[Match]:
+    """Matches for the best ``limit`` entities of ``evidence``, with their confidence.
+
+    Entities tied on the best evidence are marked ``ambiguous`` and list each
+    other as alternatives; their score is the confidence that one of them is meant.
+    """
+    if not evidence or limit <= 0:
+        return []
+    ranked = sorted(evidence.items(), key=lambda item: (-item[1][0], item[0]))
+    scores = share([z for _, (z, _, _) in ranked])
+    top_z, top_method = ranked[0][1][0], ranked[0][1][1]
+    decisive = top_method != "fuzzy" and top_z >= _AMBIGUOUS_FROM
+    tied = [n for n, (z, _, _) in ranked if top_z - z <= _TIE] if decisive else []
+    entities = index.entities
+    group = tuple(entities[n] for n in tied) if len(tied) > 1 else ()
+    group_score = min(sum(scores[: len(tied)]), 1.0)
+    out = []
+    for position, (number, (_, method, alias)) in enumerate(ranked[:limit]):
+        entity = entities[number]
+        if group and position < len(tied):
+            others = tuple(e for e in group if e is not entity)
+            out.append(Match(entity, group_score, method, alias, True, others))
+        else:
+            out.append(Match(entity, scores[position], method, alias))
+    return out

@@ -1,0 +1,428 @@
+"""Finding candidate name spans in running text, in one pass, with offsets.
+
+Use :class:`Scanner` through :meth:`entnorm.Normalizer.annotate` and friends.
+Two Aho–Corasick automata (``ahocorasick_rs``, Rust) run over the text at C
+speed: one over a folded view of it (see :mod:`entnorm.view`) for the words a
+key can start with, padded by spaces so that only whole words match; one over
+the text itself for acronyms, which are case-sensitive. Only at those places
+does Python look closer: it reads the words that follow, joins their keys and
+keeps the longest one the index knows (leftmost-longest, no overlaps). Where a
+key's first words match but no key completes, a short capitalized
+continuation is tried against the fuzzy index (``Xavier Bethel``).
+
+A span covers name words only: titles, a leading ``the`` and a trailing
+possessive stay outside; hyphens and punctuation end a span (``pro-VUCIC``,
+``said.Serbian``), except a hyphen between words of one name (``Novi-Sad``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final
+
+import ahocorasick_rs
+
+from .evidence import Evidence, acronym_evidence, fuzzy_evidence, key_evidence
+from .index import Index, acronym_form
+from .normalize import normalize_name, prefold_name
+from .view import make_view
+
+__all__ = ["INCOMPLETE", "LOOKBEHIND", "Candidate", "Scanner"]
+
+
+# Longer runs of letters are not words of a name (and are not read further).
+_MAX_WORD = 255
+
+
+def _mark_class() -> str:
+    """A regex class body of combining marks and invisible joiners (word-internal)."""
+    ranges: list[list[int]] = []
+    for code in [*range(0x0300, 0x3000), *range(0xFE00, 0xFE30)]:
+        if unicodedata.category(chr(code))[0] == "M":
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    body = "".join(f"\\u{a:04x}-\\u{b:04x}" if a != b else f"\\u{a:04x}" for a, b in ranges)
+    return body + "\\u00ad\\u200b-\\u200d\\u2060"
+
+
+_MARKS = _mark_class()
+# A word: a letter or digit, then letters, digits, marks, lost-letter marks, and
+# apostrophes followed by a letter (O'Brien), but not a final possessive 's.
+_TOKEN = re.compile(rf"[^\W_](?:[^\W_]|[{_MARKS}]|[?\ufffd]|['’](?![sS](?![^\W_]))(?=[^\W_])){{0,{_MAX_WORD}}}")
+_LOST_INSIDE = re.compile(r"[^\W_][?\ufffd]+[^\W_]")
+# Between two words of one name: spaces (one line break at most), or one
+# hyphen; a possessive may end the first word (Russia's foreign ...).
+_SEPARATOR = re.compile(
+    r"(?:['’][sS])?(?:[ \t\u00a0]{1,8}|[ \t\u00a0]{0,8}\r?\n[ \t\u00a0]{0,8}|[ \t\u00a0]?[-‐‑–—][ \t\u00a0]?)(?=[^\W_])"
+)
+_SEPARATOR_REACH = 20
+_DOT_SEPARATOR = re.compile(r"\.[ \t\u00a0]{1,8}(?=[^\W_])")
+# Long Form (ACR) or Long Form, ACR, right after a span.
+_DEFINITION = re.compile(r"\s{0,3}(?:\(\s{0,2}([^\W_][\w&.-]{0,11})\s{0,2}\)|,\s{1,3}([^\W_][\w&.-]{0,11}),)")
+_DEFINITION_REACH = 24
+# Acronyms that are also common English words link in text only when they are
+# not among all-capital words (a headline), and most never do.
+COMMON_WORDS: Final = frozenset(
+    """a ai am an and any are as at be bed big bit box boy bus but buy by can car cat cut day did die do dog
+    due ear eat end era eye far few fit fly for fun gas get go god got gun guy had has he her him his hit
+    hot how i id if ill in is it its job key kid lab law lay leg let lie lot low mad man map may me men mix
+    my net new no nor not now nut odd of off oil old on one or our out own pay per pet pie pin pop pot put
+    ran raw red run sad saw say sea see set she sin sit six sky so son sum sun tax tea ten the tie tip to
+    toe top toy try two up us use van war was way we web wet who why win won yes yet you""".split()
+)
+#: Word-like acronyms that still link outside all-capital text ("the US", "the WHO").
+WORD_ACRONYMS_LINKED: Final = frozenset({"US", "WHO"})
+_CAPITAL_WORD = re.compile(r"[^\W\d_]{2,}")
+# How far around a word-like acronym the scanner looks for capitals; text this
+# far back is kept between chunks (LOOKBEHIND), and this far ahead must have arrived.
+_CAPITALS_REACH = 30
+#: Characters before a resume point that a scan may read.
+LOOKBEHIND: Final = _CAPITALS_REACH + 2
+_MAX_FUZZY_EXTRA = 2
+# A fuzzy span needs at least this evidence (even odds alone) to be a candidate.
+_FUZZY_ACCEPT = 0.0
+
+
+class _Incomplete:
+    """The text ends before this span can be decided; scan again with more text."""
+
+    def __repr__(self) -> str:
+        return "INCOMPLETE"
+
+
+INCOMPLETE: Final = _Incomplete()
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A span that may name an entity, before the document decides.
+
+    Attributes:
+        start, end: offsets into the scanned text.
+        text: the span as written.
+        evidence: the entities it reaches (see :mod:`entnorm.evidence`).
+        kind: ``key``, ``acronym``, ``fuzzy`` or ``bound`` (an acronym this
+            document defined).
+        definition: ``(acronym, start, end)`` of a ``Long Form (ACR)`` or
+            ``Long Form, ACR,`` right after the span.
+    """
+
+    start: int
+    end: int
+    text: str
+    evidence: Evidence
+    kind: str
+    definition: tuple[str, int, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    start: int
+    end: int
+    key: str
+
+
+def _is_capitalized(word: str) -> bool:
+    return word[:1].isupper()
+
+
+class Scanner:
+    """Candidate spans of one table's names in text; built once per normalizer.
+
+    Args:
+        index: the normalizer's index.
+    """
+
+    __slots__ = (
+        "_acronym_forms", "_acronyms", "_index", "_longest_trigger", "_max_words", "_prefixes", "_token_keys",
+        "_triggers",
+    )
+
+    def __init__(self, index: Index) -> None:
+        self._index = index
+        firsts = {key.split(" ", 1)[0] for key in index.keys} | index.extra_triggers
+        self._triggers = ahocorasick_rs.AhoCorasick([f" {w} " for w in sorted(firsts)])
+        self._longest_trigger = max(map(len, firsts), default=0) + 2
+        prefixes: set[str] = set()
+        max_words = 1
+        for key in index.keys:
+            words = key.split(" ")
+            max_words = max(max_words, len(words))
+            for n in range(1, len(words)):
+                prefixes.add(" ".join(words[:n]))
+        self._prefixes = frozenset(prefixes)
+        self._max_words = max_words
+        forms = sorted(index.acronyms)
+        dotted = [".".join(f) + "." for f in forms if f.isascii() and f.isupper() and f.isalpha() and len(f) <= 4]
+        self._acronym_forms = [*forms, *dotted]
+        self._acronyms = ahocorasick_rs.AhoCorasick(self._acronym_forms) if forms else None
+        self._token_keys: dict[str, str] = {}
+
+    def __reduce__(self) -> tuple[type[Scanner], tuple[Index]]:
+        """Pickle by the index; the automata are rebuilt (they cannot be pickled)."""
+        return Scanner, (self._index,)
+
+    # -- words -------------------------------------------------------------
+
+    def _token_key(self, word: str) -> str:
+        key = self._token_keys.get(word)
+        if key is None:
+            if len(self._token_keys) > 100_000:
+                self._token_keys.clear()
+            key = self._token_keys[word] = normalize_name(word)
+        return key
+
+    def _word_at(self, text: str, position: int, final: bool) -> _Word | _Incomplete | None:
+        """The word starting at ``position``, INCOMPLETE if it may go on past the text."""
+        match = _TOKEN.match(text, position)
+        if match is None:
+            return None
+        end = match.end()
+        word = match.group()
+        if len(word) > _MAX_WORD:
+            return None
+        if end + 3 > len(text) and not final:  # more letters or a possessive may follow
+            return INCOMPLETE
+        if word[-1] in "?\ufffd" and not _LOST_INSIDE.search(word):
+            word = word.rstrip("?\ufffd")
+            end = position + len(word)
+        key = self._token_key(word)
+        return _Word(position, end, key) if key else None
+
+    def _next_word(self, text: str, word: _Word, final: bool) -> _Word | _Incomplete | None:
+        """The word that continues a name after ``word``, if only a separator lies between."""
+        separator = _SEPARATOR.match(text, word.end)
+        if separator is None and word.end - word.start <= 3:
+            separator = _DOT_SEPARATOR.match(text, word.end)  # St. Petersburg
+        if separator is None:
+            return INCOMPLETE if len(text) - word.end < _SEPARATOR_REACH and not final else None
+        if separator.end() >= len(text) and not final:
+            return INCOMPLETE
+        return self._word_at(text, separator.end(), final)
+
+    # -- spans -------------------------------------------------------------
+
+    def _key_span(self, text: str, position: int, final: bool) -> Candidate | _Incomplete | None:
+        """The longest key starting at ``position`` (or a fuzzy one where keys only begin)."""
+        first = self._word_at(text, position, final)
+        if not isinstance(first, _Word):
+            return first
+        words = [first]
+        joined = first.key
+        best: tuple[int, str] | None = (1, joined) if joined in self._index.keys else None
+        while joined in self._prefixes and len(words) < self._max_words:
+            following = self._next_word(text, words[-1], final)
+            if following is INCOMPLETE:
+                return INCOMPLETE
+            if not isinstance(following, _Word):
+                break
+            words.append(following)
+            joined = f"{joined} {following.key}"
+            if joined in self._index.keys:
+                best = (len(words), joined)
+        if best is None:
+            return self._fuzzy_span(text, words, final)
+        count, key = best
+        start, end = first.start, words[count - 1].end
+        written = text[start:end]
+        evidence: Evidence = {}
+        key_evidence(self._index, prefold_name(written), key, evidence)
+        return self._with_definition(text, Candidate(start, end, written, evidence, "key"), final)
+
+    def _fuzzy_span(self, text: str, words: list[_Word], final: bool) -> Candidate | _Incomplete | None:
+        """A misspelled name whose first words are a key's: try one or two more capitalized words."""
+        matched = len(words) - 1 if len(words) > 1 else 1
+        if len(words) == 1:
+            following = self._next_word(text, words[0], final)
+            if following is INCOMPLETE:
+                return INCOMPLETE
+            if not isinstance(following, _Word):
+                return None
+            words.append(following)
+        best: tuple[float, int, Evidence] | None = None
+        for extra in range(1, _MAX_FUZZY_EXTRA + 1):
+            count = matched + extra
+            while len(words) < count:
+                following = self._next_word(text, words[-1], final)
+                if following is INCOMPLETE:
+                    return INCOMPLETE
+                if not isinstance(following, _Word):
+                    break
+                words.append(following)
+            if len(words) < count or not all(_is_capitalized(text[w.start : w.end]) for w in words[:count]):
+                break
+            evidence: Evidence = {}
+            fuzzy_evidence(self._index, " ".join(w.key for w in words[:count]), evidence)
+            top = max((z for z, _, _ in evidence.values()), default=None)
+            if top is not None and (best is None or top > best[0]):
+                best = (top, count, evidence)
+        if best is None or best[0] < _FUZZY_ACCEPT:
+            return None  # too unlike any name to hide the words it covers from other keys
+        _, count, evidence = best
+        start, end = words[0].start, words[count - 1].end
+        return Candidate(start, end, text[start:end], evidence, "fuzzy")
+
+    def _with_definition(self, text: str, candidate: Candidate, final: bool) -> Candidate | _Incomplete:
+        """Note a ``(ACR)`` or ``, ACR,`` right after a span of several words."""
+        if " " not in candidate.text and "-" not in candidate.text:
+            return candidate
+        if len(text) - candidate.end < _DEFINITION_REACH and not final:
+            return INCOMPLETE
+        found = _DEFINITION.match(text, candidate.end)
+        if found is None:
+            return candidate
+        group = 1 if found.group(1) else 2
+        acronym = found.group(group)
+        if sum(ch.isupper() for ch in acronym) < 2 and acronym not in self._index.acronyms:
+            return candidate
+        definition = (acronym, found.start(group), found.end(group))
+        return Candidate(candidate.start, candidate.end, candidate.text, candidate.evidence, "key", definition)
+
+    def _acronym_span(self, text: str, start: int, end: int, final: bool) -> Candidate | _Incomplete | None:
+        """The acronym ``text[start:end]`` if it stands as a word of its own."""
+        if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            return None
+        if end >= len(text) - 1 and not final:
+            return INCOMPLETE
+        after = text[end : end + 3]
+        if after[:1].isalnum() or after[:1] == "_":
+            return None
+        if after[:1] in "'’" and after[1:2] in ("s", "S") and after[2:3].isalnum():
+            return None
+        written = text[start:end]
+        form = acronym_form(written)
+        if form.lower() in COMMON_WORDS:
+            if form not in WORD_ACRONYMS_LINKED:
+                return None
+            if end + _CAPITALS_REACH > len(text) and not final:
+                return INCOMPLETE
+            if _among_capitals(text, start, end):
+                return None
+        evidence: Evidence = {}
+        acronym_evidence(self._index, form, evidence, any_case=False)
+        return Candidate(start, end, written, evidence, "acronym") if evidence else None
+
+    # -- the pass ----------------------------------------------------------
+
+    def _starts(self, text: str, begin: int, final: bool) -> tuple[list[tuple[int, int]], int]:
+        """Where keys and acronyms may start in ``text[begin:]``, and where complete words stop.
+
+        Returns ``(starts, safe_end)``: ``starts`` are ``(offset, acronym end or -1)`` in
+        order; a trigger is valid only in ``[begin, safe_end)``.
+        """
+        look = max(begin - 1, 0)
+        view, offsets = make_view(text[look:])
+        padded = view if look else " " + view
+        shift = 0 if look else 1  # padded view offset -> view offset
+        last_space = padded.rfind(" ")
+        if final or len(padded) - last_space > self._longest_trigger:
+            # All there is, or the last word is too long to start a name: all decided.
+            padded += " "
+            safe_end = len(text)
+        else:
+            safe_end = look + offsets.original(last_space - shift + 1) if last_space >= 0 else begin
+        starts = []
+        for _, at, _ in self._triggers.find_matches_as_indexes(padded, overlapping=True):
+            position = look + offsets.original(at + 1 - shift)
+            if begin <= position < safe_end:
+                starts.append((position, -1))
+        if self._acronyms is not None:
+            for _, at, to in self._acronyms.find_matches_as_indexes(text[look:], overlapping=True):
+                if look + at >= begin:
+                    starts.append((look + at, look + to))
+        starts.sort()
+        return starts, safe_end
+
+    def scan(
+        self, text: str, begin: int = 0, *, final: bool = True, bound: Iterable[str] = ()
+    ) -> tuple[list[Candidate], int]:
+        """Candidate spans starting in ``text[begin:]``, leftmost-longest, without overlaps.
+
+        Args:
+            text: the text (offsets of candidates index it).
+            begin: where to start; ``text[begin - 1]`` is read as the character before.
+            final: whether ``text`` is all there is (else spans touching its end wait).
+            bound: acronyms outside the table that this document has defined.
+
+        Returns:
+            ``(candidates, resume)``: everything starting before ``resume`` is decided;
+            scan again from ``resume`` once more text has arrived.
+        """
+        starts, safe_end = self._starts(text, begin, final)
+        for acronym in bound:
+            for hit in re.finditer(rf"(?<![\w]){re.escape(acronym)}(?![\w])", text[begin:]):
+                starts.append((begin + hit.start(), begin + hit.end()))
+        starts.sort()
+        candidates: list[Candidate] = []
+        cursor = begin
+        index = 0
+        while index < len(starts):
+            position = starts[index][0]
+            group_end = index
+            while group_end < len(starts) and starts[group_end][0] == position:
+                group_end += 1
+            if position < cursor:
+                index = group_end
+                continue
+            decided = self._at(text, starts[index:group_end], final, bound)
+            if decided is INCOMPLETE:
+                return candidates, position
+            if isinstance(decided, Candidate):
+                candidates.append(decided)
+                cursor = decided.end
+            index = group_end
+        return candidates, max(cursor, safe_end)
+
+    def _at(
+        self, text: str, starts: list[tuple[int, int]], final: bool, bound: Iterable[str]
+    ) -> Candidate | _Incomplete | None:
+        """The longest candidate of all that may start at one position."""
+        position = starts[0][0]
+        options: list[Candidate] = []
+        if any(end < 0 for _, end in starts):
+            found = self._key_span(text, position, final)
+            if found is INCOMPLETE:
+                return INCOMPLETE
+            if isinstance(found, Candidate):
+                options.append(found)
+        bound_set = set(bound)
+        for _, end in starts:
+            if end < 0:
+                continue
+            written = text[position:end]
+            if written in bound_set:
+                if end >= len(text) and not final:
+                    return INCOMPLETE
+                options.append(Candidate(position, end, written, {}, "bound"))
+                continue
+            found = self._acronym_span(text, position, end, final)
+            if found is INCOMPLETE:
+                return INCOMPLETE
+            if isinstance(found, Candidate):
+                options.append(found)
+        if not options:
+            return None
+        longest = max(options, key=lambda c: (c.end, c.kind == "key"))
+        same = [c for c in options if c.end == longest.end and c is not longest]
+        if not same:
+            return longest
+        evidence = dict(longest.evidence)
+        for other in same:
+            for entity, (z, method, alias) in other.evidence.items():
+                if entity not in evidence or z > evidence[entity][0]:
+                    evidence[entity] = (z, method, alias)
+        return Candidate(longest.start, longest.end, longest.text, evidence, longest.kind, longest.definition)
+
+
+def _among_capitals(text: str, start: int, end: int) -> bool:
+    """Whether the words on both sides of ``text[start:end]`` are written in capitals."""
+    before = _CAPITAL_WORD.findall(text[max(0, start - _CAPITALS_REACH) : start])
+    after = _CAPITAL_WORD.findall(text[end : end + _CAPITALS_REACH])
+    sides = before[-1:] + after[:1]
+    return bool(sides) and all(w.isupper() for w in sides)
+

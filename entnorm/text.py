@@ -1,0 +1,242 @@
+"""Annotating and rewriting running text of any size, with offsets into the original.
+
+Use the :class:`entnorm.Normalizer` methods (``annotate``, ``normalize_text``,
+``stream``, ``rewrite``); they call the functions here. Text is read in
+chunks: each document keeps only the text not yet decided (a few words, or
+back to a weak candidate still waiting for context), so memory does not grow
+with the input. Results do not depend on how the input is chunked.
+
+Sources: a ``str`` (one chunk), a text or binary file, or an iterable of
+``str`` or ``bytes`` chunks. Bytes are decoded incrementally (UTF-8 unless told
+otherwise); a UTF-8 byte-order mark is skipped and offsets count after it;
+newlines are not translated.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterable, Iterator
+from typing import IO, Literal, TextIO
+
+from .document import DocumentResolver
+from .errors import InputError
+from .index import Index
+from .model import Mention
+from .scan import LOOKBEHIND, Candidate, Scanner
+
+__all__ = ["Source", "Style", "events", "render", "stream_mentions", "write_rewritten"]
+
+Source = str | bytes | IO[str] | IO[bytes] | Iterable[str] | Iterable[bytes]
+Style = Literal["replace", "inline"]
+
+_BLOCK = 1 << 20
+# A document separator is searched for in text this far from the end of what
+# has arrived before it is trusted not to go on.
+_SEPARATOR_REACH = 256
+_BOM = "\ufeff"
+INVALID_UTF8_TEXT = "invalid {encoding} at byte {offset}"
+
+
+def _decoded(chunks: Iterable[str | bytes], encoding: str | None, errors: str) -> Iterator[str]:
+    """``str`` chunks of a stream of ``str`` or ``bytes``, without a leading byte-order mark."""
+    name = encoding or "utf-8"
+    utf8 = codecs.lookup(name).name == "utf-8"
+    decoder = codecs.getincrementaldecoder("utf-8-sig" if utf8 else name)(errors=errors)
+    consumed = 0
+    first = True
+    for chunk in chunks:
+        if isinstance(chunk, str):
+            text = chunk
+        else:
+            carried = len(decoder.getstate()[0])
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                offset = consumed - carried + exc.start
+                raise InputError(INVALID_UTF8_TEXT.format(encoding=name, offset=offset)) from exc
+            consumed += len(chunk)
+        if first and text:
+            first = False
+            if text.startswith(_BOM):
+                text = text[1:]
+        if text:
+            yield text
+    try:
+        tail = decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        raise InputError(INVALID_UTF8_TEXT.format(encoding=name, offset=consumed - 1)) from exc
+    if tail:
+        yield tail
+
+
+def _chunks(source: Source) -> Iterable[str | bytes]:
+    """The chunks of a source, files read a block at a time."""
+    if isinstance(source, (str, bytes, bytearray)):
+        return [source]
+    read = getattr(source, "read", None)
+    if read is not None:
+        return iter(lambda: read(_BLOCK), read(0))
+    return source
+
+
+class _Document:
+    """One document as its text arrives: scans, resolves, and releases what is final."""
+
+    def __init__(self, scanner: Scanner, index: Index, threshold: float, base: int, keep_text: bool) -> None:
+        self._scanner = scanner
+        self._resolver = DocumentResolver(index, threshold)
+        self._keep_text = keep_text
+        self._buffer = ""
+        self._base = base  # stream offset of _buffer[0]
+        self._resume = 0  # scanning resumes here (buffer offset)
+        self._released = base  # text before this stream offset has been handed out
+
+    def feed(self, text: str, *, final: bool = False) -> list[Mention | str]:
+        """Add text; return what is now final: mentions, and text pieces if kept."""
+        self._buffer += text
+        self._resume = self._scan(self._resume, final)
+        reached = self._base + self._resume
+        mentions = self._resolver.close() if final else self._resolver.ready(reached)
+        horizon = reached if not final else self._base + len(self._buffer)
+        waiting = self._resolver.waiting_from()
+        if waiting is not None:
+            horizon = min(horizon, waiting)
+        out = self._release(mentions, horizon)
+        keep_from = max(self._resume - LOOKBEHIND, 0)
+        if self._keep_text:
+            keep_from = min(keep_from, self._released - self._base)
+        self._buffer = self._buffer[keep_from:]
+        self._base += keep_from
+        self._resume -= keep_from
+        return out
+
+    def _scan(self, begin: int, final: bool) -> int:
+        """Scan the buffer from ``begin``, handing candidates to the resolver; returns where to resume.
+
+        When a candidate defines an acronym the table lacks, the rest is scanned
+        again, now looking for that acronym too.
+        """
+        resolver = self._resolver
+        while True:
+            found, resume = self._scanner.scan(self._buffer, begin, final=final, bound=resolver.bound)
+            bound = len(resolver.bound)
+            for candidate in found:
+                resolver.add(_moved(candidate, self._base))
+                if len(resolver.bound) > bound:
+                    begin = candidate.end
+                    break
+            else:
+                return resume
+
+    def _release(self, mentions: list[Mention], horizon: int) -> list[Mention | str]:
+        if not self._keep_text:
+            return list(mentions)
+        out: list[Mention | str] = []
+        for mention in mentions:
+            if mention.start > self._released:
+                out.append(self._buffer[self._released - self._base : mention.start - self._base])
+            out.append(mention)
+            self._released = mention.end
+        if horizon > self._released:
+            out.append(self._buffer[self._released - self._base : horizon - self._base])
+            self._released = horizon
+        return out
+
+
+def _moved(candidate: Candidate, shift: int) -> Candidate:
+    """``candidate`` with offsets ``shift`` further on."""
+    if not shift:
+        return candidate
+    definition = candidate.definition
+    if definition is not None:
+        definition = (definition[0], definition[1] + shift, definition[2] + shift)
+    return Candidate(
+        candidate.start + shift, candidate.end + shift, candidate.text, candidate.evidence, candidate.kind,
+        definition,
+    )
+
+
+def events(
+    source: Source,
+    scanner: Scanner,
+    index: Index,
+    threshold: float,
+    *,
+    encoding: str | None = None,
+    errors: str = "strict",
+    separator: re.Pattern[str] | None = None,
+    keep_text: bool = False,
+) -> Iterator[tuple[int, Mention | str]]:
+    """``(document number, mention or text piece)`` for a whole stream, in order.
+
+    Documents are split at matches of ``separator`` (the separator text is a
+    text piece of the document it ends); without one the stream is one document.
+    """
+    number = 0
+    offset = 0  # stream offset of the start of `pending`
+    pending = ""
+    document = _Document(scanner, index, threshold, 0, keep_text)
+    for chunk in _decoded(_chunks(source), encoding, errors):
+        if separator is None:
+            for item in document.feed(chunk):
+                yield number, item
+            continue
+        pending += chunk
+        while True:
+            found = separator.search(pending)
+            if found is None or found.end() > len(pending) - _SEPARATOR_REACH or found.end() == found.start():
+                break
+            for item in document.feed(pending[: found.end()], final=True):
+                yield number, item
+            offset += found.end()
+            pending = pending[found.end() :]
+            number += 1
+            document = _Document(scanner, index, threshold, offset, keep_text)
+        if len(pending) > _SEPARATOR_REACH:
+            cut = len(pending) - _SEPARATOR_REACH
+            for item in document.feed(pending[:cut]):
+                yield number, item
+            offset += cut
+            pending = pending[cut:]
+    if separator is not None:
+        while True:
+            found = separator.search(pending)
+            if found is None or found.end() == found.start():
+                break
+            for item in document.feed(pending[: found.end()], final=True):
+                yield number, item
+            offset += found.end()
+            pending = pending[found.end() :]
+            number += 1
+            document = _Document(scanner, index, threshold, offset, keep_text)
+    for item in document.feed(pending, final=True):
+        yield number, item
+
+
+def stream_mentions(source: Source, scanner: Scanner, index: Index, threshold: float, **options: object) -> Iterator[
+    Mention
+]:
+    """The mentions of a stream, as soon as they are final."""
+    for _, item in events(source, scanner, index, threshold, **options):  # type: ignore[arg-type]
+        if isinstance(item, Mention):
+            yield item
+
+
+def render(mention: Mention, style: Style) -> str:
+    """How ``mention`` is written back: its canonical name, or as written with its id.
+
+    A conflicting mention is left as written in ``replace`` style: the text
+    itself does not say which entity it means.
+    """
+    if style == "inline":
+        suffix = f"?{','.join(e.id for e in mention.alternatives)}" if mention.conflict else ""
+        return f"{mention.text} [[{mention.entity.id}{suffix}]]"
+    return mention.text if mention.conflict else mention.entity.name
+
+
+def write_rewritten(items: Iterator[tuple[int, Mention | str]], out: TextIO, style: Style) -> None:
+    """Write text pieces as they are and mentions as :func:`render` makes them."""
+    for _, item in items:
+        out.write(item if isinstance(item, str) else render(item, style))
+
