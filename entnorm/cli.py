@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__
+from . import __version__, cli_normalize
 from .errors import EntnormError, InputError
 from .matcher import Normalizer, load
 from .model import Match
@@ -86,8 +86,25 @@ def _text_line(record: dict[str, object]) -> str:
     return "\t".join("-" if c is None else str(c) for c in cells)
 
 
+def _load(args: argparse.Namespace) -> Normalizer:
+    """The normalizer the ``--aliases`` and ``--threshold`` options ask for."""
+    return load(*_table_paths(args.aliases), threshold=args.threshold)
+
+
+def _add_table_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--aliases", action="append", metavar="PATH",
+        help=f"alias table file or folder, repeatable; replaces the bundled tables ('{BUILTIN_WORD}' names them)",
+    )
+    parser.add_argument(
+        "--threshold", type=_threshold, default=DEFAULT_THRESHOLD,
+        help=f"least confidence to answer with (default {DEFAULT_THRESHOLD})",
+    )
+    parser.set_defaults(load=_load)
+
+
 def _run_match(args: argparse.Namespace, out: TextIO) -> int:
-    normalizer: Normalizer = load(*_table_paths(args.aliases), threshold=args.threshold)
+    normalizer: Normalizer = args.load(args)
     for query in _queries(args):
         match = normalizer.match(query)
         best = None if match else next(iter(normalizer.candidates(query, limit=1)), None)
@@ -118,14 +135,7 @@ def _parser() -> argparse.ArgumentParser:
 
     match = verbs.add_parser("match", help="match names given as arguments or one per line on stdin")
     match.add_argument("names", nargs="*", metavar="NAME", help="names to match (default: read stdin)")
-    match.add_argument(
-        "--aliases", action="append", metavar="PATH",
-        help=f"alias table file or folder, repeatable; replaces the bundled tables ('{BUILTIN_WORD}' names them)",
-    )
-    match.add_argument(
-        "--threshold", type=_threshold, default=DEFAULT_THRESHOLD,
-        help=f"least confidence to answer with (default {DEFAULT_THRESHOLD})",
-    )
+    _add_table_options(match)
     match.add_argument("--format", choices=("text", "jsonl"), default="text", help="output format")
     match.set_defaults(run=_run_match)
 
@@ -133,6 +143,8 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("paths", nargs="+", metavar="PATH", type=Path, help="table files or folders")
     validate.add_argument("--strict", action="store_true", help="treat ambiguous names as errors")
     validate.set_defaults(run=_run_validate)
+
+    cli_normalize.add_parser(verbs, _add_table_options)
     return parser
 
 
@@ -145,7 +157,8 @@ def _quiet_stdout() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(encoding="utf-8")
@@ -155,6 +168,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EntnormError as exc:
         print(f"entnorm: {exc}", file=sys.stderr)
         return 1
+    except cli_normalize.UsageError as exc:
+        parser.print_usage(sys.stderr)
+        print(f"entnorm: error: {exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         _quiet_stdout()
         return 0

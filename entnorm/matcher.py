@@ -233,6 +233,24 @@ class Normalizer:
             source, self._scanner, self._index, least, encoding=encoding, errors=errors, separator=separator
         )
 
+    def stream_documents(
+        self,
+        source: Source,
+        *,
+        encoding: str | None = None,
+        errors: str = "strict",
+        doc_separator: str | re.Pattern[str] | None = None,
+        threshold: float | None = None,
+    ) -> Iterator[tuple[int, Mention]]:
+        """Like :meth:`stream`, with each mention's document number (from 0)."""
+        least = self._threshold if threshold is None else _check_threshold(threshold)
+        separator = re.compile(doc_separator) if isinstance(doc_separator, str) else doc_separator
+        for doc, item in events(
+            source, self._scanner, self._index, least, encoding=encoding, errors=errors, separator=separator
+        ):
+            if isinstance(item, Mention):
+                yield doc, item
+
     def normalize_text(self, text: str, *, style: Style = "replace", threshold: float | None = None) -> str:
         """``text`` with mentions rewritten; everything else unchanged.
 

@@ -25,7 +25,7 @@ from .index import Index
 from .model import Mention
 from .scan import LOOKBEHIND, Candidate, Scanner
 
-__all__ = ["Source", "Style", "events", "render", "stream_mentions", "write_rewritten"]
+__all__ = ["Source", "Style", "decoded", "events", "render", "split_documents", "stream_mentions", "write_rewritten"]
 
 Source = str | bytes | IO[str] | IO[bytes] | Iterable[str] | Iterable[bytes]
 Style = Literal["replace", "inline"]
@@ -157,6 +157,43 @@ def _moved(candidate: Candidate, shift: int) -> Candidate:
     )
 
 
+def split_documents(chunks: Iterable[str], separator: re.Pattern[str] | None) -> Iterator[tuple[str, bool]]:
+    """Pieces of a decoded stream, each with whether it ends a document.
+
+    A document ends after each match of ``separator`` (the separator belongs to
+    the document it ends) and at the end of the stream. A match is trusted
+    once :data:`_SEPARATOR_REACH` more characters have arrived after it (or
+    the stream ended), so pieces do not depend on how the stream was chunked;
+    empty matches never split.
+    """
+    if separator is None:
+        for chunk in chunks:
+            yield chunk, False
+        yield "", True
+        return
+    pending = ""
+    for chunk in chunks:
+        pending += chunk
+        while (found := separator.search(pending)) and found.end() > found.start():
+            if found.end() > len(pending) - _SEPARATOR_REACH:
+                break
+            yield pending[: found.end()], True
+            pending = pending[found.end() :]
+        if len(pending) > _SEPARATOR_REACH:
+            cut = len(pending) - _SEPARATOR_REACH
+            yield pending[:cut], False
+            pending = pending[cut:]
+    while (found := separator.search(pending)) and found.end() > found.start():
+        yield pending[: found.end()], True
+        pending = pending[found.end() :]
+    yield pending, True
+
+
+def decoded(source: Source, encoding: str | None = None, errors: str = "strict") -> Iterator[str]:
+    """The text of a source, chunk by chunk (see the module docstring)."""
+    return _decoded(_chunks(source), encoding, errors)
+
+
 def events(
     source: Source,
     scanner: Scanner,
@@ -170,48 +207,19 @@ def events(
 ) -> Iterator[tuple[int, Mention | str]]:
     """``(document number, mention or text piece)`` for a whole stream, in order.
 
-    Documents are split at matches of ``separator`` (the separator text is a
-    text piece of the document it ends); without one the stream is one document.
+    Documents are split at matches of ``separator`` (see :func:`split_documents`);
+    without one the stream is one document.
     """
     number = 0
-    offset = 0  # stream offset of the start of `pending`
-    pending = ""
+    offset = 0
     document = _Document(scanner, index, threshold, 0, keep_text)
-    for chunk in _decoded(_chunks(source), encoding, errors):
-        if separator is None:
-            for item in document.feed(chunk):
-                yield number, item
-            continue
-        pending += chunk
-        while True:
-            found = separator.search(pending)
-            if found is None or found.end() > len(pending) - _SEPARATOR_REACH or found.end() == found.start():
-                break
-            for item in document.feed(pending[: found.end()], final=True):
-                yield number, item
-            offset += found.end()
-            pending = pending[found.end() :]
+    for piece, ends in split_documents(decoded(source, encoding, errors), separator):
+        offset += len(piece)
+        for item in document.feed(piece, final=ends):
+            yield number, item
+        if ends:
             number += 1
             document = _Document(scanner, index, threshold, offset, keep_text)
-        if len(pending) > _SEPARATOR_REACH:
-            cut = len(pending) - _SEPARATOR_REACH
-            for item in document.feed(pending[:cut]):
-                yield number, item
-            offset += cut
-            pending = pending[cut:]
-    if separator is not None:
-        while True:
-            found = separator.search(pending)
-            if found is None or found.end() == found.start():
-                break
-            for item in document.feed(pending[: found.end()], final=True):
-                yield number, item
-            offset += found.end()
-            pending = pending[found.end() :]
-            number += 1
-            document = _Document(scanner, index, threshold, offset, keep_text)
-    for item in document.feed(pending, final=True):
-        yield number, item
 
 
 def stream_mentions(source: Source, scanner: Scanner, index: Index, threshold: float, **options: object) -> Iterator[

@@ -1,0 +1,341 @@
+"""``entnorm normalize``: annotate or rewrite a text or JSONL file, streaming, atomically.
+
+Input policy: UTF-8 (``--errors replace`` puts U+FFFD in place of invalid
+bytes, and offsets then count the replaced text); NUL bytes in the first 8 KiB
+mean binary input and are refused; an empty input gives no output. A text file
+is streamed in blocks whatever its line lengths; a JSONL record is read whole.
+``-o`` is written to a temporary file beside it and renamed over it at the end,
+so an interrupted run never leaves a half-written output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import itertools
+import json
+import os
+import pickle
+import re
+import sys
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO
+
+from .errors import InputError
+from .matcher import Normalizer
+from .model import Mention
+from .text import INVALID_UTF8_TEXT, decoded, split_documents
+
+__all__ = ["UsageError", "add_parser", "run"]
+
+_BLOCK = 1 << 20
+_SNIFF = 8192
+BINARY_INPUT_TEXT = "{name}: binary input (NUL bytes in the first 8 KiB); entnorm reads UTF-8 text"
+IN_PLACE_TEXT = "-o names the input file; add --in-place to overwrite it"
+# Documents handed to a worker at once, and the text they may hold.
+_BATCH_DOCUMENTS = 256
+_BATCH_CHARS = 1 << 20
+
+
+def add_parser(verbs: Any, add_table_options: Callable[[argparse.ArgumentParser], None]) -> argparse.ArgumentParser:
+    """Register the ``normalize`` verb."""
+    parser: argparse.ArgumentParser = verbs.add_parser(
+        "normalize", help="annotate or rewrite the names in a text or JSONL file"
+    )
+    parser.add_argument("input", metavar="INPUT", help="file to read, or - for stdin")
+    parser.add_argument("-o", "--output", metavar="OUTPUT", help="file to write (default: stdout)")
+    add_table_options(parser)
+    parser.add_argument(
+        "--format", choices=("replace", "inline", "jsonl"), default="replace",
+        help="replace: canonical names in the text; inline: 'Vucich [[aleksandar-vucic]]'; "
+        "jsonl: one object per mention",
+    )
+    parser.add_argument("--input-format", choices=("text", "jsonl"), default="text", help="input format")
+    parser.add_argument("--field", default="text", help="with --input-format jsonl: the field to normalize")
+    parser.add_argument("--doc-separator", metavar="REGEX", type=_regex, help="regex between documents of a text")
+    parser.add_argument("--errors", choices=("strict", "replace"), default="strict", help="invalid UTF-8 policy")
+    parser.add_argument("--workers", type=_positive, default=1, help="processes; splits only between documents")
+    parser.add_argument("--in-place", action="store_true", help="allow OUTPUT to be INPUT (or write INPUT back)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.set_defaults(run=run)
+    return parser
+
+
+def _regex(text: str) -> re.Pattern[str]:
+    try:
+        return re.compile(text, re.MULTILINE)
+    except re.error as exc:
+        msg = f"invalid regex {text!r}: {exc}"
+        raise argparse.ArgumentTypeError(msg) from exc
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        msg = f"must be a whole number of at least 1, not {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return int(text)
+
+
+# -- input and output ----------------------------------------------------------
+
+
+def _open_input(name: str) -> tuple[BinaryIO, int | None]:
+    """The input as a binary stream, and its size when known."""
+    if name == "-":
+        return sys.stdin.buffer, None
+    path = Path(name)
+    if path.is_dir():
+        msg = f"{name}: is a directory"
+        raise InputError(msg)
+    try:
+        stream = path.open("rb")
+    except FileNotFoundError as exc:
+        msg = f"{name}: no such file"
+        raise InputError(msg) from exc
+    except OSError as exc:
+        msg = f"{name}: cannot read: {exc.strerror}"
+        raise InputError(msg) from exc
+    return stream, path.stat().st_size
+
+
+def _blocks(stream: BinaryIO, name: str, progress: Any) -> Iterator[bytes]:
+    """The input's bytes block by block, refusing binary data."""
+    head = stream.read(_SNIFF)
+    if b"\x00" in head:
+        raise InputError(BINARY_INPUT_TEXT.format(name=name))
+    for block in itertools.chain([head], iter(lambda: stream.read(_BLOCK), b"")):
+        if block:
+            progress.update(len(block))
+            yield block
+
+
+@contextlib.contextmanager
+def _output(name: str | None, stdout: TextIO) -> Iterator[TextIO]:
+    """The output stream: stdout, or a temporary file renamed to ``name`` on success."""
+    if name is None:
+        yield stdout
+        return
+    target = Path(name)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            yield out
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _progress(args: argparse.Namespace, size: int | None) -> Any:
+    """A tqdm bar on a terminal's stderr for inputs over a megabyte, else a stand-in."""
+    if args.quiet or not sys.stderr.isatty() or (size is not None and size < _BLOCK):
+        return contextlib.nullcontext(_NoProgress())
+    from tqdm import tqdm  # imported only when a bar is shown
+
+    return tqdm(total=size, unit="B", unit_scale=True, file=sys.stderr, desc="entnorm", leave=False)
+
+
+class _NoProgress:
+    def update(self, _: int) -> None:
+        """Nothing to show."""
+
+
+# -- records -------------------------------------------------------------------
+
+
+def _mention_record(mention: Mention, doc: int | None) -> dict[str, object]:
+    record: dict[str, object] = {} if doc is None else {"doc": doc}
+    record.update(
+        start=mention.start, end=mention.end, text=mention.text, id=mention.entity.id,
+        name=mention.entity.name, type=mention.entity.type, score=round(mention.score, 4), method=mention.method,
+    )
+    if mention.conflict:
+        record["conflict"] = True
+    if mention.alternatives:
+        record["alternatives"] = [e.id for e in mention.alternatives]
+    return record
+
+
+def _json(record: object) -> str:
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+# -- workers -------------------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(normalizer: bytes, style: str, threshold: float) -> None:
+    _WORKER.update(normalizer=pickle.loads(normalizer), style=style, threshold=threshold)
+
+
+def _process(texts: list[str]) -> list[str | list[Mention]]:
+    """Rewrite (or annotate, in jsonl style) a batch of documents, in the worker or here."""
+    normalizer: Normalizer = _WORKER["normalizer"]
+    style, threshold = _WORKER["style"], _WORKER["threshold"]
+    if style == "jsonl":
+        return [normalizer.annotate(t, threshold=threshold) for t in texts]
+    return [normalizer.normalize_text(t, style=style, threshold=threshold) for t in texts]
+
+
+def _batches(texts: Iterable[str]) -> Iterator[list[str]]:
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        batch.append(text)
+        size += len(text)
+        if len(batch) >= _BATCH_DOCUMENTS or size >= _BATCH_CHARS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _processed(texts: Iterable[str], normalizer: Normalizer, args: argparse.Namespace) -> Iterator[Any]:
+    """Results for each document in input order, on ``args.workers`` processes."""
+    setup = (pickle.dumps(normalizer), args.format, normalizer.threshold)
+    if args.workers == 1:
+        _start_worker(*setup)
+        for batch in _batches(texts):
+            yield from _process(batch)
+        return
+    with ProcessPoolExecutor(args.workers, initializer=_start_worker, initargs=setup) as pool:
+        waiting: deque[Future[list[Any]]] = deque()
+        for batch in _batches(texts):
+            waiting.append(pool.submit(_process, batch))
+            if len(waiting) >= 2 * args.workers:
+                yield from waiting.popleft().result()
+        while waiting:
+            yield from waiting.popleft().result()
+
+
+# -- the verb --------------------------------------------------------------------
+
+
+def _text_documents(blocks: Iterable[bytes], args: argparse.Namespace) -> Iterator[tuple[int, str]]:
+    """``(stream offset, text)`` of each document of a text input."""
+    offset = 0
+    parts: list[str] = []
+    for piece, ends in split_documents(decoded(blocks, None, args.errors), args.doc_separator):
+        parts.append(piece)
+        if ends:
+            text = "".join(parts)
+            parts = []
+            if text:
+                yield offset, text
+            offset += len(text)
+
+
+def _run_text(normalizer: Normalizer, blocks: Iterable[bytes], out: TextIO, args: argparse.Namespace) -> None:
+    numbered = args.doc_separator is not None
+    if args.workers == 1:  # streaming: constant memory even for one huge document
+        if args.format != "jsonl":
+            normalizer.rewrite(blocks, out, style=args.format, errors=args.errors, doc_separator=args.doc_separator)
+            return
+        for doc, mention in normalizer.stream_documents(blocks, errors=args.errors, doc_separator=args.doc_separator):
+            out.write(_json(_mention_record(mention, doc if numbered else None)))
+        return
+    offsets: deque[int] = deque()
+
+    def texts() -> Iterator[str]:
+        for offset, text in _text_documents(blocks, args):
+            offsets.append(offset)
+            yield text
+
+    for number, result in enumerate(_processed(texts(), normalizer, args)):
+        offset = offsets.popleft()
+        if isinstance(result, str):
+            out.write(result)
+            continue
+        for m in result:
+            moved = Mention(
+                m.start + offset, m.end + offset, m.text, m.entity, m.score, m.method, m.conflict, m.alternatives
+            )
+            out.write(_json(_mention_record(moved, number if numbered else None)))
+
+
+def _records(blocks: Iterable[bytes], args: argparse.Namespace) -> Iterator[dict[str, Any]]:
+    """The JSON objects of a JSONL input, one per non-blank line."""
+    offset = 0
+    pending = b""
+    number = 0
+    for block in itertools.chain(blocks, [b"\n"]):
+        pending += block
+        *lines, pending = pending.split(b"\n")
+        for raw in lines:
+            number += 1
+            start = offset
+            offset += len(raw) + 1
+            try:
+                line = raw.decode("utf-8", errors=args.errors)
+            except UnicodeDecodeError as exc:
+                raise InputError(INVALID_UTF8_TEXT.format(encoding="utf-8", offset=start + exc.start)) from exc
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                msg = f"line {number}: invalid JSON: {exc.msg}"
+                raise InputError(msg) from exc
+            if not isinstance(record, dict):
+                msg = f"line {number}: not a JSON object"
+                raise InputError(msg)
+            value = record.get(args.field)
+            if value is not None and not isinstance(value, str):
+                msg = f"line {number}: field {args.field!r} is not a string"
+                raise InputError(msg)
+            yield record
+
+
+def _run_jsonl(normalizer: Normalizer, blocks: Iterable[bytes], out: TextIO, args: argparse.Namespace) -> None:
+    records: deque[dict[str, Any]] = deque()
+
+    def texts() -> Iterator[str]:
+        for record in _records(blocks, args):
+            records.append(record)
+            yield record.get(args.field) or ""
+
+    for number, result in enumerate(_processed(texts(), normalizer, args)):
+        record = records.popleft()
+        if isinstance(result, str):
+            if args.field in record and record[args.field] is not None:
+                record[args.field] = result
+            out.write(_json(record))
+        else:
+            for mention in result:
+                out.write(_json(_mention_record(mention, number)))
+
+
+def run(args: argparse.Namespace, stdout: TextIO) -> int:
+    """Run ``normalize`` (see the module docstring)."""
+    output = args.output
+    if args.in_place and args.input != "-" and output is None:
+        output = args.input
+    if output is not None and args.input != "-" and _same_file(args.input, output) and not args.in_place:
+        raise UsageError(IN_PLACE_TEXT)
+    stream, size = _open_input(args.input)
+    normalizer: Normalizer = args.load(args)
+    with stream, _progress(args, size) as progress, _output(output, stdout) as out:
+        blocks = _blocks(stream, args.input if args.input != "-" else "stdin", progress)
+        if args.input_format == "jsonl":
+            _run_jsonl(normalizer, blocks, out, args)
+        else:
+            _run_text(normalizer, blocks, out, args)
+    return 0
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return Path(a).resolve() == Path(b).resolve()
+
+
+class UsageError(Exception):
+    """A combination of options that cannot work (exit 2, with the usage)."""
+
