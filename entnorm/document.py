@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from .evidence import Evidence, rank
 from .index import Index, acronym_form
-from .model import Entity, Match, Mention
+from .model import Entity, Match, Mention, Method
 from .scan import Candidate
 from .scoring import Z, share
 
@@ -61,11 +61,14 @@ class DocumentResolver:
         self._index = index
         self._threshold = threshold
         self._window = window
-        self._numbers = {entity.id: number for number, entity in enumerate(index.entities)}
+        self._numbers = index.numbers
         self._named: set[int] = set()
         # acronym form -> (entity number, numbers of the entities it conflicts with)
         self._bindings: dict[str, tuple[int, tuple[int, ...]]] = {}
         self._queue: deque[_Slot] = deque()
+        # Waiting slots, in order and by the entities they might be (stale ones are skipped).
+        self._waiting: deque[_Slot] = deque()
+        self._waiting_for: dict[int, list[_Slot]] = {}
 
     @property
     def bound(self) -> list[str]:
@@ -74,12 +77,19 @@ class DocumentResolver:
 
     # -- deciding ------------------------------------------------------------
 
-    def _mention(self, candidate: Candidate, match: Match, method: str | None = None, **extra: object) -> Mention:
-        alternatives = match.alternatives if match.ambiguous else ()
-        fields: dict[str, object] = {"alternatives": alternatives, **extra}
+    def _mention(
+        self, candidate: Candidate, match: Match, method: Method | None = None,
+        conflicts: tuple[Entity, ...] = (),
+    ) -> Mention:
+        """The mention ``candidate`` makes as ``match``; ``conflicts`` flags it as a conflict with those."""
+        if conflicts:
+            return Mention(
+                candidate.start, candidate.end, candidate.text, match.entity, match.score, method or match.method,
+                True, conflicts,
+            )
         return Mention(
-            candidate.start, candidate.end, candidate.text, match.entity, match.score,
-            method or match.method, **fields,  # type: ignore[arg-type]
+            candidate.start, candidate.end, candidate.text, match.entity, match.score, method or match.method,
+            False, match.alternatives,
         )
 
     def _entities(self, numbers: tuple[int, ...]) -> tuple[Entity, ...]:
@@ -101,8 +111,8 @@ class DocumentResolver:
         if number in self._named:
             return
         self._named.add(number)
-        for slot in self._queue:
-            if slot.waiting and number in slot.candidate.evidence:
+        for slot in self._waiting_for.pop(number, ()):
+            if slot.waiting:
                 match = self._with_context(slot.candidate.evidence)
                 if match is not None:
                     slot.mention, slot.waiting = self._mention(slot.candidate, match, "context"), False
@@ -110,7 +120,7 @@ class DocumentResolver:
     def _bound_mention(self, candidate: Candidate) -> Mention | None:
         """A candidate written as an acronym the document has bound, if it is one."""
         binding = self._bindings.get(acronym_form(candidate.text))
-        if binding is None or candidate.kind not in ("acronym", "bound"):
+        if binding is None:
             return None
         number, conflicts = binding
         if candidate.kind == "bound":
@@ -120,14 +130,14 @@ class DocumentResolver:
         ranked = rank(self._index, candidate.evidence, 1)
         if not ranked or not conflicts:
             return None
-        return self._mention(candidate, ranked[0], conflict=True, alternatives=self._entities(conflicts))
+        return self._mention(candidate, ranked[0], conflicts=self._entities(conflicts))
 
     def _define(self, candidate: Candidate, match: Match) -> Mention | None:
         """Bind the acronym a long form defines; the long form's mention if they conflict."""
         assert candidate.definition is not None
         acronym = acronym_form(candidate.definition[0])
         long_form = self._numbers[match.entity.id]
-        owners = tuple(h.entity for h in self._index.acronyms.get(acronym, ()))
+        owners = tuple(hit[0] for hit in self._index.acronyms.get(acronym, ()))
         if not owners or long_form in owners:
             self._bindings.setdefault(acronym, (long_form, ()))
             return None
@@ -139,16 +149,19 @@ class DocumentResolver:
 
     def _decide(self, slot: _Slot) -> None:
         candidate = slot.candidate
-        bound = self._bound_mention(candidate)
-        if bound is not None:
-            slot.mention, slot.waiting = bound, False
-            self._name(self._numbers[bound.entity.id])
-            return
-        ranked = rank(self._index, candidate.evidence, 1)
-        if not ranked:
-            slot.waiting = False
-            return
-        top = ranked[0]
+        if candidate.kind in ("acronym", "bound"):
+            bound = self._bound_mention(candidate)
+            if bound is not None:
+                slot.mention, slot.waiting = bound, False
+                self._name(self._numbers[bound.entity.id])
+                return
+        top = candidate.best
+        if top is None:
+            ranked = rank(self._index, candidate.evidence, 1)
+            if not ranked:
+                slot.waiting = False
+                return
+            top = ranked[0]
         if top.score >= self._threshold:
             if candidate.definition is not None:
                 conflict = self._define(candidate, top)
@@ -163,6 +176,10 @@ class DocumentResolver:
             slot.mention, slot.waiting = self._mention(candidate, match, "context"), False
         elif candidate.kind not in ("key", "fuzzy"):
             slot.waiting = False
+        else:
+            self._waiting.append(slot)
+            for number in candidate.evidence:
+                self._waiting_for.setdefault(number, []).append(slot)
 
     # -- the queue -----------------------------------------------------------
 
@@ -186,16 +203,22 @@ class DocumentResolver:
             if head.waiting and position - head.candidate.start <= self._window:
                 break
             queue.popleft()
+            if head.waiting:  # waited longer than the window: dropped
+                head.waiting = False
             if head.mention is not None:
                 out.append(head.mention)
         return out
 
     def waiting_from(self) -> int | None:
         """Start of the first candidate still waiting for context, if any."""
-        return next((slot.candidate.start for slot in self._queue if slot.waiting), None)
+        while self._waiting and not self._waiting[0].waiting:
+            self._waiting.popleft()
+        return self._waiting[0].candidate.start if self._waiting else None
 
     def close(self) -> list[Mention]:
         """The remaining mentions at the end of the document; waiting candidates are dropped."""
         out = [slot.mention for slot in self._queue if slot.mention is not None]
         self._queue.clear()
+        self._waiting.clear()
+        self._waiting_for.clear()
         return out

@@ -33,18 +33,17 @@ def offer(evidence: Evidence, entity: int, z: float, method: Method, alias: str)
 
 def key_evidence(index: Index, query_form: str, key: str, evidence: Evidence) -> None:
     """Evidence from the hits of ``key`` for text whose prefolded form is ``query_form``."""
-    for hit in index.keys[key]:
-        method, z = hit.method, hit.z
-        if method == "exact" and hit.form != query_form:
+    for entity, method, z, alias, form in index.keys[key]:
+        if method == "exact" and form != query_form:
             method, z = "folded", z - (Z["exact"] - Z["folded"])
-        offer(evidence, hit.entity, z, method, hit.alias)  # type: ignore[arg-type]
+        offer(evidence, entity, z, method, alias)  # type: ignore[arg-type]
 
 
 def acronym_evidence(index: Index, form: str, evidence: Evidence, *, any_case: bool) -> None:
     """Evidence from an acronym written ``form``; ``any_case`` also tries other letter case."""
     hits = index.acronyms.get(form) or (index.acronyms_folded.get(form.casefold(), ()) if any_case else ())
-    for hit in hits:
-        offer(evidence, hit.entity, hit.z, "acronym", hit.alias)
+    for entity, _, z, alias, _ in hits:
+        offer(evidence, entity, z, "acronym", alias)
 
 
 def fuzzy_evidence(index: Index, key: str, evidence: Evidence) -> None:
@@ -52,9 +51,9 @@ def fuzzy_evidence(index: Index, key: str, evidence: Evidence) -> None:
     keys = index.keys
     for found, similarity in index.fuzzy.search(key):
         derived = is_derived(key, found)
-        for hit in keys[found]:
-            if hit.method in _FUZZY_METHODS and hit.z > Z_WEAK:
-                offer(evidence, hit.entity, fuzzy_z(hit.z, similarity, derived=derived), "fuzzy", hit.alias)
+        for entity, method, z, alias, _ in keys[found]:
+            if method in _FUZZY_METHODS and z > Z_WEAK:
+                offer(evidence, entity, fuzzy_z(z, similarity, derived=derived), "fuzzy", alias)
 
 
 def rank(index: Index, evidence: Evidence, limit: int) -> list[Match]:

@@ -69,8 +69,9 @@ class FuzzyIndex:
                     neighbours[deleted] = (seen, word)
                 else:
                     neighbours[deleted] = (*seen, word)
-        self._postings = postings
-        self._glued = glued
+        # Tuples of numbers, unlike lists, are not tracked by the cycle collector.
+        self._postings = {word: tuple(numbers) for word, numbers in postings.items()}
+        self._glued = {word: tuple(numbers) for word, numbers in glued.items()}
         self._neighbours = neighbours
 
     def __len__(self) -> int:

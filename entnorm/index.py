@@ -30,9 +30,13 @@ from .tables import AliasTable
 from .variants import dropped_variants, person_forms, spelling_variants
 from .view import view_of
 
-__all__ = ["Hit", "Index", "acronym_form", "acronym_from_nfkc", "build_index"]
+__all__ = ["Hit", "Index", "StoredHit", "acronym_form", "acronym_from_nfkc", "build_index"]
 
 _POSSESSIVE_END = re.compile(r"['\u2019]s$")
+_QUALIFIER_WORDS = 2
+# A name that lost its non-ASCII letters is kept as a key only with this many left
+# (one fewer when '?' marks where the lost ones were).
+_MIN_KEPT = 3
 # Methods from least to most lossy; a key made by several steps reports the last.
 _LOSSINESS = ("exact", "translit", "reordered", "surname", "dropped")
 # Keys made by these methods are fuzzy targets. Generated romanizations would
@@ -61,19 +65,27 @@ class Hit(NamedTuple):
     form: str
 
 
+#: How the index stores a :class:`Hit`: a plain tuple in the same order. The
+#: cycle collector stops tracking plain tuples of strings and numbers, which
+#: matters with millions of them; read them by unpacking.
+StoredHit = tuple[int, str, float, str, str]
+
+
 @dataclass(frozen=True)
 class Index:
     """Everything a lookup reads; built by :func:`build_index`, never changed."""
 
     entities: tuple[Entity, ...]
-    keys: dict[str, tuple[Hit, ...]]
-    acronyms: dict[str, tuple[Hit, ...]]
-    acronyms_folded: dict[str, tuple[Hit, ...]]
+    keys: dict[str, tuple[StoredHit, ...]]
+    acronyms: dict[str, tuple[StoredHit, ...]]
+    acronyms_folded: dict[str, tuple[StoredHit, ...]]
     fuzzy: FuzzyIndex
     #: keys of words that are known not to be names (demonyms): never fuzzy-matched
     words: frozenset[str]
     #: view words where a key can start other than its first word (``o`` of ``O'Brien``)
     extra_triggers: frozenset[str]
+    #: entity id -> position in :attr:`entities`
+    numbers: dict[str, int]
 
 
 def acronym_form(text: str) -> str:
@@ -104,8 +116,10 @@ def _spellings(text: str) -> Iterator[tuple[str, str, float]]:
     if dropped is not None:
         plain, marked, lost = dropped
         kept = _letters(normalize_name(plain))  # '?' absent here: only kept letters
-        yield plain, "dropped", dropped_z(kept, lost, marked=False)
-        yield marked, "dropped", dropped_z(kept, lost, marked=True)
+        if kept >= _MIN_KEPT:
+            yield plain, "dropped", dropped_z(kept, lost, marked=False)
+        if kept >= _MIN_KEPT - 1:
+            yield marked, "dropped", dropped_z(kept, lost, marked=True)
 
 
 def _lossier(a: str, b: str) -> str:
@@ -124,9 +138,19 @@ def _person_keys(alias: str) -> Iterator[tuple[str, str, float]]:
     yield reordered, "reordered", Z["reordered"]
 
 
+def _qualifiers(country: Entity) -> tuple[str, ...]:
+    """How a country qualifies its agencies' names: its short names and demonyms.
+
+    Long official names ("People's Republic of China") are left out: nobody
+    writes them before an agency's name.
+    """
+    short = [name for name in country.names() if len(name.split()) <= _QUALIFIER_WORDS]
+    return (*short, *country.demonyms)
+
+
 def _entity_keys(entity: Entity, country: Entity | None) -> Iterator[tuple[str, str, float, str, str]]:
     """``(text, method, z, alias, source)`` for every key of ``entity``."""
-    qualifiers = (*country.names(), *country.demonyms) if country is not None else ()
+    qualifiers = _qualifiers(country) if country is not None and entity.type != "person" else ()
     for alias in entity.names():
         for text, method, z in _spellings(alias):
             yield text, method, z, alias, text
@@ -169,9 +193,13 @@ def _strongest_first(hit: Hit) -> tuple[float, int]:
     return -hit.z, hit.entity
 
 
-def _freeze(table: dict[str, dict[int, Hit]]) -> dict[str, tuple[Hit, ...]]:
+def _stored(hit: Hit) -> StoredHit:
+    return (hit.entity, hit.method, hit.z, hit.alias, hit.form)
+
+
+def _freeze(table: dict[str, dict[int, Hit]]) -> dict[str, tuple[StoredHit, ...]]:
     return {
-        k: tuple(v.values()) if len(v) == 1 else tuple(sorted(v.values(), key=_strongest_first))
+        k: tuple(map(_stored, v.values() if len(v) == 1 else sorted(v.values(), key=_strongest_first)))
         for k, v in table.items()
     }
 
@@ -199,7 +227,10 @@ def build_index(table: AliasTable) -> Index:
             _add(folded, form.casefold(), weak)
     frozen = _freeze(keys)
     fuzzy = FuzzyIndex(
-        k for k, hits in frozen.items() if any(h.method in _FUZZY_TARGETS and h.z > Z_WEAK for h in hits)
+        k for k, hits in frozen.items() if any(m in _FUZZY_TARGETS and z > Z_WEAK for _, m, z, _, _ in hits)
     )
     words = frozenset(normalize_name(d) for e in entities for d in e.demonyms) - frozen.keys()
-    return Index(entities, frozen, _freeze(acronyms), _freeze(folded), fuzzy, words, frozenset(extra_triggers))
+    numbers = {entity.id: number for number, entity in enumerate(entities)}
+    return Index(
+        entities, frozen, _freeze(acronyms), _freeze(folded), fuzzy, words, frozenset(extra_triggers), numbers
+    )

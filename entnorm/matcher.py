@@ -80,7 +80,7 @@ class Normalizer:
         self._exact_forms: dict[str, tuple[str, Match | None]] = {}
         ascii_sourced = set()
         for key, hits in index.keys.items():
-            forms = {h.form for h in hits if h.method == "exact"}
+            forms = {form for _, method, _, _, form in hits if method == "exact"}
             if not forms or key in index.acronyms_folded:
                 continue
             self._plain[key] = self._best(key, key)

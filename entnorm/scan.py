@@ -21,14 +21,16 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 import ahocorasick_rs
 
-from .evidence import Evidence, acronym_evidence, fuzzy_evidence, key_evidence
+from .evidence import Evidence, acronym_evidence, fuzzy_evidence, key_evidence, rank
 from .index import Index, acronym_form
+from .model import Match
 from .normalize import normalize_name, prefold_name
-from .view import make_view
+from .variants import SURNAME_PARTICLES
+from .view import IDENTITY, make_view
 
 __all__ = ["INCOMPLETE", "LOOKBEHIND", "Candidate", "Scanner"]
 
@@ -84,6 +86,8 @@ _CAPITALS_REACH = 30
 #: Characters before a resume point that a scan may read.
 LOOKBEHIND: Final = _CAPITALS_REACH + 2
 _MAX_FUZZY_EXTRA = 2
+# Answers kept per scanner for spans seen before.
+_MAX_ANSWERS = 100_000
 # A fuzzy span needs at least this evidence (even odds alone) to be a candidate.
 _FUZZY_ACCEPT = 0.0
 
@@ -110,6 +114,7 @@ class Candidate:
             document defined).
         definition: ``(acronym, start, end)`` of a ``Long Form (ACR)`` or
             ``Long Form, ACR,`` right after the span.
+        best: the best match of ``evidence`` when already known.
     """
 
     start: int
@@ -118,10 +123,10 @@ class Candidate:
     evidence: Evidence
     kind: str
     definition: tuple[str, int, int] | None = None
+    best: Match | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Word:
+class _Word(NamedTuple):
     start: int
     end: int
     key: str
@@ -139,14 +144,15 @@ class Scanner:
     """
 
     __slots__ = (
-        "_acronym_forms", "_acronyms", "_index", "_longest_trigger", "_max_words", "_prefixes", "_token_keys",
-        "_triggers",
+        "_acronym_forms", "_acronyms", "_answers", "_index", "_longest_trigger", "_max_words",
+        "_prefixes", "_token_keys", "_triggers",
     )
 
     def __init__(self, index: Index) -> None:
         self._index = index
         firsts = {key.split(" ", 1)[0] for key in index.keys} | index.extra_triggers
-        self._triggers = ahocorasick_rs.AhoCorasick([f" {w} " for w in sorted(firsts)])
+        patterns = _trigger_patterns(index, firsts)
+        self._triggers = ahocorasick_rs.AhoCorasick([f" {p} " for p in sorted(patterns)])
         self._longest_trigger = max(map(len, firsts), default=0) + 2
         prefixes: set[str] = set()
         max_words = 1
@@ -162,6 +168,7 @@ class Scanner:
         self._acronym_forms = [*forms, *dotted]
         self._acronyms = ahocorasick_rs.AhoCorasick(self._acronym_forms) if forms else None
         self._token_keys: dict[str, str] = {}
+        self._answers: dict[tuple[str, str, bool], tuple[Evidence, Match | None]] = {}
 
     def __reduce__(self) -> tuple[type[Scanner], tuple[Index]]:
         """Pickle by the index; the automata are rebuilt (they cannot be pickled)."""
@@ -230,9 +237,31 @@ class Scanner:
         count, key = best
         start, end = first.start, words[count - 1].end
         written = text[start:end]
+        evidence, match = self._key_answer(key, prefold_name(written), written.islower())
+        if not evidence:
+            return None
+        return self._with_definition(text, Candidate(start, end, written, evidence, "key", None, match), final)
+
+    def _key_answer(self, key: str, form: str, lowercase: bool) -> tuple[Evidence, Match | None]:
+        """Evidence and best match for a span with this key, prefolded form and case.
+
+        Names repeat in text, so answers are kept (the table never changes).
+        Running text capitalizes names: an all lower-case span ("little") only
+        reaches entities listed in lower case (weak aliases), not Mr Little.
+        """
+        cached = self._answers.get((key, form, lowercase))
+        if cached is not None:
+            return cached
         evidence: Evidence = {}
-        key_evidence(self._index, prefold_name(written), key, evidence)
-        return self._with_definition(text, Candidate(start, end, written, evidence, "key"), final)
+        key_evidence(self._index, form, key, evidence)
+        if lowercase:
+            evidence = {n: hit for n, hit in evidence.items() if not _has_capitals(hit[2])}
+        ranked = rank(self._index, evidence, 1)
+        answer = (evidence, ranked[0] if ranked else None)
+        if len(self._answers) > _MAX_ANSWERS:
+            self._answers.clear()
+        self._answers[(key, form, lowercase)] = answer
+        return answer
 
     def _fuzzy_span(self, text: str, words: list[_Word], final: bool) -> Candidate | _Incomplete | None:
         """A misspelled name whose first words are a key's: try one or two more capitalized words."""
@@ -281,7 +310,9 @@ class Scanner:
         if sum(ch.isupper() for ch in acronym) < 2 and acronym not in self._index.acronyms:
             return candidate
         definition = (acronym, found.start(group), found.end(group))
-        return Candidate(candidate.start, candidate.end, candidate.text, candidate.evidence, "key", definition)
+        return Candidate(
+            candidate.start, candidate.end, candidate.text, candidate.evidence, "key", definition, candidate.best
+        )
 
     def _acronym_span(self, text: str, start: int, end: int, final: bool) -> Candidate | _Incomplete | None:
         """The acronym ``text[start:end]`` if it stands as a word of its own."""
@@ -316,7 +347,7 @@ class Scanner:
         order; a trigger is valid only in ``[begin, safe_end)``.
         """
         look = max(begin - 1, 0)
-        view, offsets = make_view(text[look:])
+        view, offsets = make_view(text[look:], keep_case=True)
         padded = view if look else " " + view
         shift = 0 if look else 1  # padded view offset -> view offset
         last_space = padded.rfind(" ")
@@ -327,8 +358,9 @@ class Scanner:
         else:
             safe_end = look + offsets.original(last_space - shift + 1) if last_space >= 0 else begin
         starts = []
+        original = offsets.original
         for _, at, _ in self._triggers.find_matches_as_indexes(padded, overlapping=True):
-            position = look + offsets.original(at + 1 - shift)
+            position = look + (at + 1 - shift if offsets is IDENTITY else original(at + 1 - shift))
             if begin <= position < safe_end:
                 starts.append((position, -1))
         if self._acronyms is not None:
@@ -354,6 +386,7 @@ class Scanner:
             scan again from ``resume`` once more text has arrived.
         """
         starts, safe_end = self._starts(text, begin, final)
+        bound = frozenset(bound)
         for acronym in bound:
             for hit in re.finditer(rf"(?<![\w]){re.escape(acronym)}(?![\w])", text[begin:]):
                 starts.append((begin + hit.start(), begin + hit.end()))
@@ -379,23 +412,22 @@ class Scanner:
         return candidates, max(cursor, safe_end)
 
     def _at(
-        self, text: str, starts: list[tuple[int, int]], final: bool, bound: Iterable[str]
+        self, text: str, starts: list[tuple[int, int]], final: bool, bound: frozenset[str]
     ) -> Candidate | _Incomplete | None:
         """The longest candidate of all that may start at one position."""
         position = starts[0][0]
         options: list[Candidate] = []
-        if any(end < 0 for _, end in starts):
+        if starts[0][1] < 0:  # a key trigger (they sort before acronyms at one position)
             found = self._key_span(text, position, final)
-            if found is INCOMPLETE:
-                return INCOMPLETE
+            if found is INCOMPLETE or len(starts) == 1:
+                return found
             if isinstance(found, Candidate):
                 options.append(found)
-        bound_set = set(bound)
         for _, end in starts:
             if end < 0:
                 continue
             written = text[position:end]
-            if written in bound_set:
+            if written in bound:
                 if end >= len(text) and not final:
                     return INCOMPLETE
                 options.append(Candidate(position, end, written, {}, "bound"))
@@ -405,8 +437,8 @@ class Scanner:
                 return INCOMPLETE
             if isinstance(found, Candidate):
                 options.append(found)
-        if not options:
-            return None
+        if len(options) <= 1:
+            return options[0] if options else None
         longest = max(options, key=lambda c: (c.end, c.kind == "key"))
         same = [c for c in options if c.end == longest.end and c is not longest]
         if not same:
@@ -416,7 +448,46 @@ class Scanner:
             for entity, (z, method, alias) in other.evidence.items():
                 if entity not in evidence or z > evidence[entity][0]:
                     evidence[entity] = (z, method, alias)
-        return Candidate(longest.start, longest.end, longest.text, evidence, longest.kind, longest.definition)
+        return Candidate(longest.start, longest.end, longest.text, evidence, longest.kind, longest.definition, None)
+
+
+# Multi-letter folds of one letter (Ш -> SH): a capital one shows as all capitals.
+_DIGRAPHS = frozenset({"sh", "zh", "kh", "ch", "ts", "ye", "yi", "yu", "ya", "yo", "dj", "lj", "nj", "dz", "ss", "ae",
+                       "oe", "th", "shch", "dzh"})
+
+
+def _trigger_patterns(index: Index, firsts: Iterable[str]) -> set[str]:
+    """How the first word of a key shows in a case-keeping view of running text.
+
+    Names are capitalized in running text, so a key word ``w`` is looked for as
+    ``W...``, ``WWW`` and, where a capital letter folds to several (``Ш`` ->
+    ``SH``), as ``SH...``. Lower case is looked for only where a listed name
+    starts in lower case (a weak alias, a particle such as ``de``); words with
+    inner capitals (``McDonald``) as the tables write them.
+    """
+    lower = set(SURNAME_PARTICLES)
+    patterns: set[str] = set()
+    for key, hits in index.keys.items():
+        first = key.split(" ", 1)[0]
+        for _, _, _, alias, _ in hits:
+            if alias[:1].islower() and normalize_name(alias).startswith(first):
+                lower.add(first)
+            elif any(ch.isupper() for ch in alias[1:].split(" ", 1)[0]):
+                segments = make_view(alias, keep_case=True)[0].split(None, 1)
+                if segments and segments[0].lower() == first:
+                    patterns.add(segments[0])  # as written: McDonald
+    for word in firsts:
+        patterns.update((word[:1].upper() + word[1:], word.upper()))
+        for n in (2, 3, 4):
+            if word[:n] in _DIGRAPHS:
+                patterns.add(word[:n].upper() + word[n:])
+        if word in lower:
+            patterns.add(word)
+    return patterns
+
+
+def _has_capitals(text: str) -> bool:
+    return any(ch.isupper() for ch in text)
 
 
 def _among_capitals(text: str, start: int, end: int) -> bool:

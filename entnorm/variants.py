@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-__all__ = ["MAX_SPELLINGS", "dropped_variants", "person_forms", "spelling_variants"]
+__all__ = ["MAX_SPELLINGS", "SURNAME_PARTICLES", "dropped_variants", "person_forms", "spelling_variants"]
 
 #: At most this many spellings are generated from one alias (the alias itself included).
 MAX_SPELLINGS = 16
@@ -60,7 +60,7 @@ _ENDINGS: dict[str, tuple[str, ...]] = {
 _WORD_INITIAL: dict[str, tuple[str, ...]] = {"е": ("e", "ye")}
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
-_SURNAME_PARTICLES = frozenset(
+SURNAME_PARTICLES = frozenset(
     {"van", "von", "der", "den", "de", "da", "di", "del", "della", "le", "la", "du",
      "bin", "ibn", "al", "el", "ben", "dos", "das", "do", "ter", "zu"}
 )
@@ -176,7 +176,7 @@ def person_forms(name: str) -> tuple[str, str] | None:
     if len(words) < 2:
         return None
     start = len(words) - 1
-    while start > 1 and words[start - 1].lower() in _SURNAME_PARTICLES:
+    while start > 1 and words[start - 1].lower() in SURNAME_PARTICLES:
         start -= 1
     surname = " ".join(words[start:])
     return surname, f"{surname} {' '.join(words[:start])}"

@@ -31,11 +31,16 @@ def _view_char(char: str) -> str:
 
 
 _VIEW_TABLE = CharTable(_view_char, {c: chr(c).lower() if chr(c).isalnum() else " " for c in range(128)})
-# "." for a character that folds to exactly one, "x" for any other (C-speed check).
-_SHAPE_TABLE = CharTable(
-    lambda ch: "." if len(_VIEW_TABLE[ord(ch)] or "") == 1 else "x", dict.fromkeys(range(128), ".")
-)
-_IRREGULAR = re.compile("x")
+def _case_view_char(char: str) -> str:
+    """Like :func:`_view_char`, but upper case stays upper case (uncased letters count as upper)."""
+    folded = _view_char(char)
+    return folded.upper() if char.isupper() or (char.isalpha() and not char.islower()) else folded
+
+
+_CASE_VIEW_TABLE = CharTable(_case_view_char, {c: chr(c) if chr(c).isalnum() else " " for c in range(128)})
+_ASCII_BYTES = bytes(ord(chr(c).lower()) if chr(c).isalnum() else 32 for c in range(256))
+_CASE_ASCII_BYTES = bytes(c if chr(c).isalnum() else 32 for c in range(256))
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 class ViewMap:
@@ -82,20 +87,44 @@ def view_of(text: str) -> str:
     return text.translate(_VIEW_TABLE)
 
 
-def make_view(text: str) -> tuple[str, ViewMap]:
+def make_view(text: str, *, keep_case: bool = False) -> tuple[str, ViewMap]:
     """The view of ``text`` and the map of its offsets back to ``text``.
+
+    ``keep_case`` keeps upper-case letters upper case (a folded ``Č`` is ``C``,
+    ``Ш`` is ``SH``; letters of scripts without case count as upper case), so
+    that a search can ask for capitalized words only. ASCII is folded by
+    ``bytes.translate``; the (usually few) runs of other characters through
+    the per-character table.
 
     >>> view, offsets = make_view("Шойгу said")
     >>> view, offsets.original(view.index("said"))
     ('shoygu said', 6)
+    >>> make_view("VUČIĆ met Шойгу", keep_case=True)[0]
+    'VUCIC met SHoygu'
     """
-    view = text.translate(_VIEW_TABLE)
-    if len(view) == len(text):
-        shape = text.translate(_SHAPE_TABLE)
-        if "x" not in shape:
-            return view, IDENTITY
+    ascii_table = _CASE_ASCII_BYTES if keep_case else _ASCII_BYTES
+    table = _CASE_VIEW_TABLE if keep_case else _VIEW_TABLE
+    if text.isascii():
+        return text.encode("ascii").translate(ascii_table).decode("ascii"), IDENTITY
+    runs = list(_NON_ASCII.finditer(text))
+    if len(runs) * 8 > len(text):  # mostly another script: one pass through the table
+        view = text.translate(table)
     else:
-        shape = text.translate(_SHAPE_TABLE)
-    positions = [m.start() for m in _IRREGULAR.finditer(shape)]
-    lengths = [len(_VIEW_TABLE[ord(text[p])] or "") for p in positions]
-    return view, ViewMap(positions, lengths)
+        ascii_view = text.encode("ascii", "replace").translate(ascii_table).decode("ascii")
+        pieces = []
+        last = 0
+        for run in runs:
+            pieces.append(ascii_view[last : run.start()])
+            pieces.append(run.group().translate(table))
+            last = run.end()
+        pieces.append(ascii_view[last:])
+        view = "".join(pieces)
+    positions: list[int] = []
+    lengths: list[int] = []
+    for run in runs:
+        for offset, char in enumerate(run.group()):
+            length = len(table[ord(char)] or "")
+            if length != 1:
+                positions.append(run.start() + offset)
+                lengths.append(length)
+    return view, (ViewMap(positions, lengths) if positions else IDENTITY)
