@@ -11,10 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-from . import lookup
+from . import lookup, text
 from .report import machine
 
-SECTIONS = {"lookup": lookup.run}
+SECTIONS = {"lookup": lookup.run, "text": text.run}
 
 
 def main(argv: list[str] | None = None) -> int:

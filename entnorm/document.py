@@ -39,6 +39,13 @@ CONTEXT_WINDOW = 1_000_000
 _CONFLICT_SCORE = share([Z["exact"], Z["exact"]])[0]
 
 
+class _Waiting:
+    """A candidate waits for context."""
+
+
+WAITING = _Waiting()
+
+
 @dataclass
 class _Slot:
     """A candidate in the queue: decided (``mention`` or dropped) or waiting."""
@@ -65,15 +72,18 @@ class DocumentResolver:
         self._named: set[int] = set()
         # acronym form -> (entity number, numbers of the entities it conflicts with)
         self._bindings: dict[str, tuple[int, tuple[int, ...]]] = {}
+        self._bound: list[str] = []
         self._queue: deque[_Slot] = deque()
+        # Mentions final before anything waited, not yet handed out.
+        self._done: list[Mention] = []
         # Waiting slots, in order and by the entities they might be (stale ones are skipped).
         self._waiting: deque[_Slot] = deque()
         self._waiting_for: dict[int, list[_Slot]] = {}
 
     @property
     def bound(self) -> list[str]:
-        """Acronyms this document defined that the table does not know."""
-        return [a for a in self._bindings if a not in self._index.acronyms]
+        """Acronyms this document defined that the table does not know (in definition order)."""
+        return self._bound
 
     # -- deciding ------------------------------------------------------------
 
@@ -139,7 +149,10 @@ class DocumentResolver:
         long_form = self._numbers[match.entity.id]
         owners = tuple(hit[0] for hit in self._index.acronyms.get(acronym, ()))
         if not owners or long_form in owners:
-            self._bindings.setdefault(acronym, (long_form, ()))
+            if acronym not in self._bindings:
+                self._bindings[acronym] = (long_form, ())
+                if not owners:
+                    self._bound.append(acronym)
             return None
         self._bindings[acronym] = (owners[0], (long_form,))
         return Mention(
@@ -147,47 +160,48 @@ class DocumentResolver:
             conflict=True, alternatives=self._entities(owners[:1]),
         )
 
-    def _decide(self, slot: _Slot) -> None:
-        candidate = slot.candidate
+    def _decision(self, candidate: Candidate) -> Mention | _Waiting | None:
+        """The mention ``candidate`` makes now, None if none, or WAITING for context."""
         if candidate.kind in ("acronym", "bound"):
             bound = self._bound_mention(candidate)
             if bound is not None:
-                slot.mention, slot.waiting = bound, False
                 self._name(self._numbers[bound.entity.id])
-                return
+                return bound
         top = candidate.best
         if top is None:
             ranked = rank(self._index, candidate.evidence, 1)
             if not ranked:
-                slot.waiting = False
-                return
+                return None
             top = ranked[0]
         if top.score >= self._threshold:
             if candidate.definition is not None:
                 conflict = self._define(candidate, top)
                 if conflict is not None:
-                    slot.mention, slot.waiting = conflict, False
-                    return
-            slot.mention, slot.waiting = self._mention(candidate, top), False
+                    return conflict
             self._name(self._numbers[top.entity.id])
-            return
+            return self._mention(candidate, top)
         match = self._with_context(candidate.evidence)
         if match is not None:
-            slot.mention, slot.waiting = self._mention(candidate, match, "context"), False
-        elif candidate.kind not in ("key", "fuzzy"):
-            slot.waiting = False
-        else:
-            self._waiting.append(slot)
-            for number in candidate.evidence:
-                self._waiting_for.setdefault(number, []).append(slot)
+            return self._mention(candidate, match, "context")
+        return WAITING if candidate.kind in ("key", "fuzzy") else None
 
     # -- the queue -----------------------------------------------------------
 
     def add(self, candidate: Candidate) -> None:
         """Take the next candidate (offsets in the document's text)."""
+        decided = self._decision(candidate)
+        if decided is not WAITING and not self._queue:  # nothing waits before it: final now
+            if decided is not None:
+                self._done.append(decided)  # type: ignore[arg-type]
+            return
         slot = _Slot(candidate)
         self._queue.append(slot)
-        self._decide(slot)
+        if decided is WAITING:
+            self._waiting.append(slot)
+            for number in candidate.evidence:
+                self._waiting_for.setdefault(number, []).append(slot)
+        else:
+            slot.mention, slot.waiting = decided, False  # type: ignore[assignment]
 
     def ready(self, position: int) -> list[Mention]:
         """Mentions decided so far, in order, up to the first still waiting.
@@ -196,7 +210,7 @@ class DocumentResolver:
             position: how far the text has been read; candidates waiting since
                 more than the window before it are dropped.
         """
-        out: list[Mention] = []
+        out, self._done = self._done, []
         queue = self._queue
         while queue:
             head = queue[0]
@@ -217,7 +231,8 @@ class DocumentResolver:
 
     def close(self) -> list[Mention]:
         """The remaining mentions at the end of the document; waiting candidates are dropped."""
-        out = [slot.mention for slot in self._queue if slot.mention is not None]
+        out = self._done + [slot.mention for slot in self._queue if slot.mention is not None]
+        self._done = []
         self._queue.clear()
         self._waiting.clear()
         self._waiting_for.clear()

@@ -118,7 +118,7 @@ def _spellings(text: str) -> Iterator[tuple[str, str, float]]:
         kept = _letters(normalize_name(plain))  # '?' absent here: only kept letters
         if kept >= _MIN_KEPT:
             yield plain, "dropped", dropped_z(kept, lost, marked=False)
-        if kept >= _MIN_KEPT - 1:
+        if kept >= _MIN_KEPT - 1 and "?" in normalize_name(marked):  # "Do??" keeps no mark: it is "do"
             yield marked, "dropped", dropped_z(kept, lost, marked=True)
 
 

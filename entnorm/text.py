@@ -118,12 +118,13 @@ class _Document:
         again, now looking for that acronym too.
         """
         resolver = self._resolver
+        bound = resolver.bound
         while True:
-            found, resume = self._scanner.scan(self._buffer, begin, final=final, bound=resolver.bound)
-            bound = len(resolver.bound)
+            known = len(bound)
+            found, resume = self._scanner.scan(self._buffer, begin, final=final, bound=bound)
             for candidate in found:
                 resolver.add(_moved(candidate, self._base))
-                if len(resolver.bound) > bound:
+                if len(bound) > known:
                     begin = candidate.end
                     break
             else:

@@ -140,9 +140,8 @@ def test_workers_give_the_same_output_in_input_order(tmp_path: Path, fmt: str) -
     two = run(str(text), "--doc-separator", r"\n===\n", "--format", fmt, "--workers", "2")
     assert one.returncode == two.returncode == 0, two.stderr
     assert one.stdout == two.stdout and one.stdout
-    records = b"".join(
-        json.dumps({"n": i, "text": t}).encode() + b"\n" for i, t in enumerate(_documents(600).decode().split("\n===\n"))
-    )
+    stories = _documents(600).decode().split("\n===\n")
+    records = b"".join(json.dumps({"n": i, "text": t}).encode() + b"\n" for i, t in enumerate(stories))
     jsonl = tmp_path / "docs.jsonl"
     jsonl.write_bytes(records)
     one = run(str(jsonl), "--input-format", "jsonl", "--format", fmt, "--workers", "1")
