@@ -9,6 +9,7 @@ ends the command quietly with status 0.
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import json
 import os
@@ -87,8 +88,16 @@ def _text_line(record: dict[str, object]) -> str:
 
 
 def _load(args: argparse.Namespace) -> Normalizer:
-    """The normalizer the ``--aliases`` and ``--threshold`` options ask for."""
-    return load(*_table_paths(args.aliases), threshold=args.threshold)
+    """The normalizer the ``--aliases`` and ``--threshold`` options ask for.
+
+    The index lives as long as the command, so its objects are moved out of the
+    cycle collector's way (``gc.freeze``): with a large table, full collections
+    would otherwise revisit every one of them while text streams through.
+    """
+    normalizer = load(*_table_paths(args.aliases), threshold=args.threshold)
+    gc.collect()
+    gc.freeze()
+    return normalizer
 
 
 def _add_table_options(parser: argparse.ArgumentParser) -> None:

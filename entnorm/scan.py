@@ -17,11 +17,12 @@ possessive stay outside; hyphens and punctuation end a span (``pro-VUCIC``,
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import ahocorasick_rs
 
@@ -86,8 +87,13 @@ _CAPITALS_REACH = 30
 #: Characters before a resume point that a scan may read.
 LOOKBEHIND: Final = _CAPITALS_REACH + 2
 _MAX_FUZZY_EXTRA = 2
+# Characters next to a word that may make its token differ from its view word.
+_TRICKY = frozenset("'’?\ufffd")
+_POSSESSIVE_NEXT = re.compile(r"['’][sS](?![^\W_])")
+_SKIP = "\x00skip"
+_ONE_CHAR_SEPARATORS = frozenset(" \t\n\u00a0-‐‑–—")
 # Answers kept per scanner for spans seen before.
-_MAX_ANSWERS = 100_000
+_MAX_ANSWERS = 20_000
 # A fuzzy span needs at least this evidence (even odds alone) to be a candidate.
 _FUZZY_ACCEPT = 0.0
 
@@ -145,14 +151,17 @@ class Scanner:
 
     __slots__ = (
         "_acronym_forms", "_acronyms", "_answers", "_index", "_longest_trigger", "_max_words",
-        "_prefixes", "_token_keys", "_triggers",
+        "_prefixes", "_quick", "_token_keys", "_trigger_words", "_triggers",
     )
 
-    def __init__(self, index: Index) -> None:
+    def __init__(self, index: Index, *, quick: bool = True) -> None:
         self._index = index
+        self._quick = quick
         firsts = {key.split(" ", 1)[0] for key in index.keys} | index.extra_triggers
-        patterns = _trigger_patterns(index, firsts)
-        self._triggers = ahocorasick_rs.AhoCorasick([f" {p} " for p in sorted(patterns)])
+        patterns = sorted(_trigger_patterns(index, firsts))
+        self._triggers = ahocorasick_rs.AhoCorasick([f" {p} " for p in patterns])
+        # The key word each pattern stands for (as its lower case).
+        self._trigger_words = [p.lower() for p in patterns]
         self._longest_trigger = max(map(len, firsts), default=0) + 2
         prefixes: set[str] = set()
         max_words = 1
@@ -170,9 +179,9 @@ class Scanner:
         self._token_keys: dict[str, str] = {}
         self._answers: dict[tuple[str, str, bool], tuple[Evidence, Match | None]] = {}
 
-    def __reduce__(self) -> tuple[type[Scanner], tuple[Index]]:
+    def __reduce__(self) -> tuple[Any, ...]:
         """Pickle by the index; the automata are rebuilt (they cannot be pickled)."""
-        return Scanner, (self._index,)
+        return functools.partial(Scanner, quick=self._quick), (self._index,)
 
     # -- words -------------------------------------------------------------
 
@@ -340,11 +349,12 @@ class Scanner:
 
     # -- the pass ----------------------------------------------------------
 
-    def _starts(self, text: str, begin: int, final: bool) -> tuple[list[tuple[int, int]], int]:
+    def _starts(self, text: str, begin: int, final: bool) -> tuple[list[tuple[int, int, str]], int]:
         """Where keys and acronyms may start in ``text[begin:]``, and where complete words stop.
 
-        Returns ``(starts, safe_end)``: ``starts`` are ``(offset, acronym end or -1)`` in
-        order; a trigger is valid only in ``[begin, safe_end)``.
+        Returns ``(starts, safe_end)``: ``starts`` are ``(offset, acronym end or -1,
+        verdict)`` in order (see :meth:`_verdict`); a trigger is valid only in
+        ``[begin, safe_end)``.
         """
         look = max(begin - 1, 0)
         view, offsets = make_view(text[look:], keep_case=True)
@@ -357,18 +367,69 @@ class Scanner:
             safe_end = len(text)
         else:
             safe_end = look + offsets.original(last_space - shift + 1) if last_space >= 0 else begin
-        starts = []
+        starts: list[tuple[int, int, str]] = []
         original = offsets.original
-        for _, at, _ in self._triggers.find_matches_as_indexes(padded, overlapping=True):
+        quick = self._quick and offsets is IDENTITY
+        words = self._trigger_words
+        for pattern, at, to in self._triggers.find_matches_as_indexes(padded, overlapping=True):
             position = look + (at + 1 - shift if offsets is IDENTITY else original(at + 1 - shift))
-            if begin <= position < safe_end:
-                starts.append((position, -1))
+            if not begin <= position < safe_end:
+                continue
+            verdict = self._verdict(text, padded, position, words[pattern], to, final) if quick else ""
+            if verdict != _SKIP:
+                starts.append((position, -1, verdict))
         if self._acronyms is not None:
             for _, at, to in self._acronyms.find_matches_as_indexes(text[look:], overlapping=True):
                 if look + at >= begin:
-                    starts.append((look + at, look + to))
+                    starts.append((look + at, look + to, ""))
         starts.sort()
         return starts, safe_end
+
+    def _verdict(self, text: str, view: str, position: int, word: str, view_end: int, final: bool) -> str:
+        """The span at a trigger read from the view alone, when its words are plain.
+
+        Used only where the view maps text one character to one (so view offsets
+        are text offsets). Returns the key of the longest span when every word is
+        plain and separated by one space, hyphen or line break (the span then
+        has the key's length); _SKIP when no key completes and the word that
+        stopped the search is in lower case (so not even a fuzzy span can start
+        here); "" when the words need the closer look of :meth:`_key_span`.
+        """
+        keys, prefixes = self._index.keys, self._prefixes
+        if position and text[position - 1] in _TRICKY:
+            return ""
+        length = len(text)
+        end = position + len(word)
+        joined = word
+        best = word if word in keys else ""
+        count = 1
+        while True:
+            if end + 3 > length and not final:
+                return ""
+            after = text[end : end + 1]
+            if after in _TRICKY and not _POSSESSIVE_NEXT.match(text, end):
+                return ""
+            if joined not in prefixes or count >= self._max_words:
+                return best
+            if after not in _ONE_CHAR_SEPARATORS or view[view_end : view_end + 1] in ("", " "):
+                return ""
+            view_stop = view.find(" ", view_end)
+            if view_stop < 0:
+                return ""
+            nxt = view[view_end:view_stop]
+            joined = f"{joined} {nxt.lower()}"
+            end += 1 + len(nxt)
+            view_end = view_stop + 1
+            count += 1
+            if joined in keys:
+                best = joined
+            elif not best and nxt[0].islower() and joined not in prefixes:
+                # No key, and the word that ends the search is no name: nothing here
+                # (a fuzzy span needs capitalized words), unless the closer look
+                # reads the words differently: it does not for plain ones.
+                if end + 3 > length and not final:
+                    return ""
+                return _SKIP if text[end : end + 1] not in _TRICKY else ""
 
     def scan(
         self, text: str, begin: int = 0, *, final: bool = True, bound: Iterable[str] = ()
@@ -389,7 +450,7 @@ class Scanner:
         bound = frozenset(bound)
         for acronym in bound:
             for hit in re.finditer(rf"(?<![\w]){re.escape(acronym)}(?![\w])", text[begin:]):
-                starts.append((begin + hit.start(), begin + hit.end()))
+                starts.append((begin + hit.start(), begin + hit.end(), ""))
         starts.sort()
         candidates: list[Candidate] = []
         cursor = begin
@@ -411,19 +472,29 @@ class Scanner:
             index = group_end
         return candidates, max(cursor, safe_end)
 
+    def _single(self, text: str, position: int, key: str, final: bool) -> Candidate | _Incomplete | None:
+        """The span of a key the view already found whole (see :meth:`_verdict`)."""
+        end = position + len(key)
+        written = text[position:end]
+        form = key if written.isascii() else prefold_name(written)
+        evidence, match = self._key_answer(key, form, written.islower())
+        if not evidence:
+            return None
+        return self._with_definition(text, Candidate(position, end, written, evidence, "key", None, match), final)
+
     def _at(
-        self, text: str, starts: list[tuple[int, int]], final: bool, bound: frozenset[str]
+        self, text: str, starts: list[tuple[int, int, str]], final: bool, bound: frozenset[str]
     ) -> Candidate | _Incomplete | None:
         """The longest candidate of all that may start at one position."""
-        position = starts[0][0]
+        position, end, verdict = starts[0]
         options: list[Candidate] = []
-        if starts[0][1] < 0:  # a key trigger (they sort before acronyms at one position)
-            found = self._key_span(text, position, final)
+        if end < 0:  # a key trigger (they sort before acronyms at one position)
+            found = self._single(text, position, verdict, final) if verdict else self._key_span(text, position, final)
             if found is INCOMPLETE or len(starts) == 1:
                 return found
             if isinstance(found, Candidate):
                 options.append(found)
-        for _, end in starts:
+        for _, end, _ in starts:
             if end < 0:
                 continue
             written = text[position:end]
@@ -465,10 +536,12 @@ def _trigger_patterns(index: Index, firsts: Iterable[str]) -> set[str]:
     starts in lower case (a weak alias, a particle such as ``de``); words with
     inner capitals (``McDonald``) as the tables write them.
     """
-    lower = set(SURNAME_PARTICLES)
+    lower: set[str] = set()
     patterns: set[str] = set()
     for key, hits in index.keys.items():
         first = key.split(" ", 1)[0]
+        if first in SURNAME_PARTICLES and " " in key:  # de Gaulle
+            lower.add(first)
         for _, _, _, alias, _ in hits:
             if alias[:1].islower() and normalize_name(alias).startswith(first):
                 lower.add(first)

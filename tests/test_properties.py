@@ -157,3 +157,19 @@ def test_rewriting_changes_mentions_only(text: str, cuts: list[int]) -> None:
     normalizer.rewrite(_cut(text, cuts), out, style="inline")
     assert out.getvalue() == normalizer.normalize_text(text, style="inline")
     assert re.sub(r" \[\[[^\]]*\]\]", "", out.getvalue()) == text
+
+
+@given(documents, st.lists(st.integers(min_value=0, max_value=10_000), max_size=6))
+def test_the_quick_verdicts_change_no_result(text: str, cuts: list[int]) -> None:
+    from entnorm.scan import Scanner
+
+    normalizer = _builtin()
+    index = normalizer._index  # noqa: SLF001 - comparing two scanners of one index
+    careful = Scanner(index, quick=False)
+    for chunks in ([text], _cut(text, cuts)):
+        quick_result = careful_result = None
+        from entnorm.text import events
+
+        quick_result = list(events(chunks, normalizer._scanner, index, 0.5))  # noqa: SLF001
+        careful_result = list(events(chunks, careful, index, 0.5))
+        assert quick_result == careful_result
