@@ -61,23 +61,28 @@ def rank(index: Index, evidence: Evidence, limit: int) -> list[Match]:
 
     Entities tied on the best evidence are marked ``ambiguous`` and list each
     other as alternatives; their score is the confidence that one of them is meant.
+    Scores are calibrated (see :mod:`entnorm.calibration`) and never rise down the
+    ranking, which follows the evidence.
     """
     if not evidence or limit <= 0:
         return []
     ranked = sorted(evidence.items(), key=lambda item: (-item[1][0], item[0]))
     scores = share([z for _, (z, _, _) in ranked])
     top_z, top_method = ranked[0][1][0], ranked[0][1][1]
-    decisive = top_method != "fuzzy" and top_z >= _AMBIGUOUS_FROM
+    decisive = top_z >= _AMBIGUOUS_FROM
     tied = [n for n, (z, _, _) in ranked if top_z - z <= _TIE] if decisive else []
     entities = index.entities
+    calibrate = index.calibration
     group = tuple(entities[n] for n in tied) if len(tied) > 1 else ()
-    group_score = min(sum(scores[: len(tied)]), 1.0)
+    group_score = calibrate(top_method, min(sum(scores[: len(tied)]), 1.0), ranked[0][1][2])
     out = []
+    ceiling = 1.0  # evidence ranks; calibration (by method) must not reorder it
     for position, (number, (_, method, alias)) in enumerate(ranked[:limit]):
         entity = entities[number]
         if group and position < len(tied):
             others = tuple(e for e in group if e is not entity)
-            out.append(Match(entity, group_score, method, alias, True, others))
+            out.append(Match(entity, min(group_score, ceiling), method, alias, True, others))
         else:
-            out.append(Match(entity, scores[position], method, alias))
+            out.append(Match(entity, min(calibrate(method, scores[position], alias), ceiling), method, alias))
+        ceiling = out[-1].score
     return out

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .calibration import SHIPPED, Calibration
 from .fuzzy import FuzzyIndex
 from .model import Entity
 from .normalize import normalize_name, prefold_name
@@ -86,6 +87,8 @@ class Index:
     extra_triggers: frozenset[str]
     #: entity id -> position in :attr:`entities`
     numbers: dict[str, int]
+    #: how raw scores become confidences
+    calibration: Calibration
 
 
 def acronym_form(text: str) -> str:
@@ -204,7 +207,7 @@ def _freeze(table: dict[str, dict[int, Hit]]) -> dict[str, tuple[StoredHit, ...]
     }
 
 
-def build_index(table: AliasTable) -> Index:
+def build_index(table: AliasTable, calibration: Calibration = SHIPPED) -> Index:
     """Build every lookup structure for ``table``."""
     entities = table.entities
     by_id = {e.id: e for e in entities}
@@ -232,5 +235,6 @@ def build_index(table: AliasTable) -> Index:
     words = frozenset(normalize_name(d) for e in entities for d in e.demonyms) - frozen.keys()
     numbers = {entity.id: number for number, entity in enumerate(entities)}
     return Index(
-        entities, frozen, _freeze(acronyms), _freeze(folded), fuzzy, words, frozenset(extra_triggers), numbers
+        entities, frozen, _freeze(acronyms), _freeze(folded), fuzzy, words, frozenset(extra_triggers), numbers,
+        calibration,
     )

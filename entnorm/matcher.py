@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterator
 from typing import TextIO
 
+from .calibration import SHIPPED, Calibration
 from .evidence import Evidence, acronym_evidence, fuzzy_evidence, key_evidence, rank
 from .index import Index, acronym_form, acronym_from_nfkc, build_index
 from .model import Entity, Match, Mention
@@ -48,16 +49,20 @@ class Normalizer:
     Args:
         table: the entities (see :func:`entnorm.tables.load_table`).
         threshold: default least confidence for :meth:`match`.
+        calibration: how raw evidence becomes confidence (the shipped one by
+            default; :meth:`Calibration.identity` gives raw scores).
     """
 
     __slots__ = (
         "_ascii_sourced", "_exact_forms", "_exact_texts", "_index", "_plain", "_scanner", "_table", "_threshold",
     )
 
-    def __init__(self, table: AliasTable, *, threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(
+        self, table: AliasTable, *, threshold: float = DEFAULT_THRESHOLD, calibration: Calibration = SHIPPED
+    ) -> None:
         self._table = table
         self._threshold = _check_threshold(threshold)
-        self._index: Index = build_index(table)
+        self._index: Index = build_index(table, calibration)
         self._precompute_answers()
         self._scanner = Scanner(self._index)
 

@@ -164,12 +164,12 @@ def test_the_quick_verdicts_change_no_result(text: str, cuts: list[int]) -> None
     from entnorm.scan import Scanner
 
     normalizer = _builtin()
-    index = normalizer._index  # noqa: SLF001 - comparing two scanners of one index
+    index = normalizer._index
     careful = Scanner(index, quick=False)
     for chunks in ([text], _cut(text, cuts)):
         quick_result = careful_result = None
         from entnorm.text import events
 
-        quick_result = list(events(chunks, normalizer._scanner, index, 0.5))  # noqa: SLF001
+        quick_result = list(events(chunks, normalizer._scanner, index, 0.5))
         careful_result = list(events(chunks, careful, index, 0.5))
         assert quick_result == careful_result
