@@ -34,7 +34,9 @@ _MIN_POINTS = 200
 _PRECISION = 0.99
 
 
-def fit_isotonic(points: Sequence[tuple[float, bool]], bins: int = _BINS) -> tuple[tuple[float, ...], tuple[float, ...]]:
+def fit_isotonic(
+    points: Sequence[tuple[float, bool]], bins: int = _BINS
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """A non-decreasing piecewise-linear map from scores to how often they were right.
 
     Points are grouped into up to ``bins`` groups of equal size, then pooled

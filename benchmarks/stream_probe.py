@@ -4,8 +4,8 @@
 
 The command runs in this process (``entnorm.cli.main``), twice on an empty
 file to time loading the table, then on the corpus; the difference is the
-time spent on the text (noisy for corpora that take well under a second). Peak resident memory (``ru_maxrss``) belongs to this
-process alone.
+time spent on the text (noisy for corpora that take well under a second).
+Peak resident memory (``ru_maxrss``) belongs to this process alone.
 """
 
 from __future__ import annotations
