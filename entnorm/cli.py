@@ -28,6 +28,7 @@ from .tables import BUILTIN, find_collisions, load_table
 __all__ = ["main"]
 
 BUILTIN_WORD = "builtin"
+CACHE_VARIABLE = "ENTNORM_CACHE_DIR"
 INVALID_UTF8_TEXT = "{where}: invalid UTF-8 at byte {offset}"
 
 
@@ -94,7 +95,7 @@ def _load(args: argparse.Namespace) -> Normalizer:
     cycle collector's way (``gc.freeze``): with a large table, full collections
     would otherwise revisit every one of them while text streams through.
     """
-    normalizer = load(*_table_paths(args.aliases), threshold=args.threshold)
+    normalizer = load(*_table_paths(args.aliases), threshold=args.threshold, cache_dir=args.cache_dir)
     gc.collect()
     gc.freeze()
     return normalizer
@@ -108,6 +109,10 @@ def _add_table_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--threshold", type=_threshold, default=DEFAULT_THRESHOLD,
         help=f"least confidence to answer with (default {DEFAULT_THRESHOLD})",
+    )
+    parser.add_argument(
+        "--cache-dir", metavar="DIR", default=os.environ.get(CACHE_VARIABLE) or None,
+        help=f"keep built tables here and reuse them while unchanged (default: ${CACHE_VARIABLE}, else none)",
     )
     parser.set_defaults(load=_load)
 

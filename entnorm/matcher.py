@@ -10,6 +10,7 @@ index. All entities reached compete for the confidence (see
 
 from __future__ import annotations
 
+import copy
 import io
 import os
 import re
@@ -111,6 +112,12 @@ class Normalizer:
         key_evidence(self._index, query_form, key, evidence)
         ranked = rank(self._index, evidence, 1)
         return ranked[0] if ranked else None
+
+    def with_threshold(self, threshold: float) -> Normalizer:
+        """This normalizer with another default threshold (the index is shared, not rebuilt)."""
+        twin = copy.copy(self)
+        twin._threshold = _check_threshold(threshold)
+        return twin
 
     @property
     def table(self) -> AliasTable:
@@ -297,13 +304,19 @@ class Normalizer:
         return self._table.get(entity_id)
 
 
-def load(*paths: str | os.PathLike[str], threshold: float = DEFAULT_THRESHOLD) -> Normalizer:
+def load(
+    *paths: str | os.PathLike[str],
+    threshold: float = DEFAULT_THRESHOLD,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> Normalizer:
     """Read alias tables and build a :class:`Normalizer` over them.
 
     Args:
         *paths: table files or folders; none means the bundled tables
             (:data:`entnorm.BUILTIN`), which can also be named among others.
         threshold: default least confidence for :meth:`Normalizer.match`.
+        cache_dir: keep the built normalizer in this folder and load it from
+            there while the tables are unchanged (see :mod:`entnorm.cache`).
 
     Raises:
         TableError: a table is malformed; the message starts with ``file:line:``.
@@ -311,4 +324,9 @@ def load(*paths: str | os.PathLike[str], threshold: float = DEFAULT_THRESHOLD) -
     >>> load().match("Vucich").entity.id
     'aleksandar-vucic'
     """
-    return Normalizer(load_table(*(paths or (BUILTIN,))), threshold=threshold)
+    sources = paths or (BUILTIN,)
+    if cache_dir is not None:
+        from .cache import load_cached  # it imports this module
+
+        return load_cached(sources, cache_dir, _check_threshold(threshold))
+    return Normalizer(load_table(*sources), threshold=threshold)

@@ -17,7 +17,6 @@ possessive stay outside; hyphens and punctuation end a span (``pro-VUCIC``,
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -150,18 +149,19 @@ class Scanner:
     """
 
     __slots__ = (
-        "_acronym_forms", "_acronyms", "_answers", "_index", "_longest_trigger", "_max_words",
+        "_acronym_forms", "_acronyms", "_answers", "_index", "_longest_trigger", "_max_words", "_patterns",
         "_prefixes", "_quick", "_token_keys", "_trigger_words", "_triggers",
     )
+    # Rebuilt, not pickled: the automata cannot be, the caches need not be.
+    _TRANSIENT = ("_acronyms", "_answers", "_token_keys", "_triggers")
 
     def __init__(self, index: Index, *, quick: bool = True) -> None:
         self._index = index
         self._quick = quick
         firsts = {key.split(" ", 1)[0] for key in index.keys} | index.extra_triggers
-        patterns = sorted(_trigger_patterns(index, firsts))
-        self._triggers = ahocorasick_rs.AhoCorasick([f" {p} " for p in patterns])
+        self._patterns = sorted(_trigger_patterns(index, firsts))
         # The key word each pattern stands for (as its lower case).
-        self._trigger_words = [p.lower() for p in patterns]
+        self._trigger_words = [p.lower() for p in self._patterns]
         self._longest_trigger = max(map(len, firsts), default=0) + 2
         prefixes: set[str] = set()
         max_words = 1
@@ -175,13 +175,22 @@ class Scanner:
         forms = sorted(index.acronyms)
         dotted = [".".join(f) + "." for f in forms if f.isascii() and f.isupper() and f.isalpha() and len(f) <= 4]
         self._acronym_forms = [*forms, *dotted]
-        self._acronyms = ahocorasick_rs.AhoCorasick(self._acronym_forms) if forms else None
+        self._start()
+
+    def _start(self) -> None:
+        """Build the automata and empty caches (after construction or unpickling)."""
+        self._triggers = ahocorasick_rs.AhoCorasick([f" {p} " for p in self._patterns])
+        self._acronyms = ahocorasick_rs.AhoCorasick(self._acronym_forms) if self._acronym_forms else None
         self._token_keys: dict[str, str] = {}
         self._answers: dict[tuple[str, str, bool], tuple[Evidence, Match | None]] = {}
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle by the index; the automata are rebuilt (they cannot be pickled)."""
-        return functools.partial(Scanner, quick=self._quick), (self._index,)
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__ if name not in self._TRANSIENT}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+        self._start()
 
     # -- words -------------------------------------------------------------
 

@@ -135,8 +135,12 @@ class _Draft:
     lists: dict[str, list[tuple[str, Location]]]
 
 
-def _expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Table files named by ``paths``: files as given, folders as their sorted ``*.y(a)ml``."""
+def table_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Table files named by ``paths``: files as given, folders as their sorted ``*.y(a)ml``; each once.
+
+    Raises:
+        TableError: a path that does not exist, or a folder without tables.
+    """
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
@@ -290,7 +294,7 @@ def load_table(*paths: str | os.PathLike[str]) -> AliasTable:
     """
     drafts: dict[str, _Draft] = {}
     extensions: list[tuple[str, dict[str, yaml.Node], Location]] = []
-    for file in _expand(paths):
+    for file in table_files(paths):
         path = str(file)
         root = read_document(file)
         if root is None:
