@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from ._gc import collector_paused
 from .calibration import SHIPPED
 from .matcher import Normalizer
 from .tables import load_table, table_files
@@ -51,7 +52,8 @@ def _read(path: Path) -> Normalizer | None:
     if hashlib.sha256(payload).hexdigest() != checksum:
         return None
     try:
-        loaded = pickle.loads(payload)  # our own file, its checksum verified
+        with collector_paused():
+            loaded = pickle.loads(payload)  # our own file, its checksum verified
     except Exception:  # any failure means: rebuild
         return None
     return loaded if isinstance(loaded, Normalizer) else None

@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterator
 from typing import TextIO
 
+from ._gc import collector_paused
 from .calibration import SHIPPED, Calibration
 from .evidence import Evidence, acronym_evidence, fuzzy_evidence, key_evidence, rank
 from .index import Index, acronym_form, acronym_from_nfkc, build_index
@@ -63,9 +64,10 @@ class Normalizer:
     ) -> None:
         self._table = table
         self._threshold = _check_threshold(threshold)
-        self._index: Index = build_index(table, calibration)
-        self._precompute_answers()
-        self._scanner = Scanner(self._index)
+        with collector_paused():
+            self._index: Index = build_index(table, calibration)
+            self._precompute_answers()
+            self._scanner = Scanner(self._index)
 
     def _precompute_answers(self) -> None:
         """Best matches for queries written like a name or alias, so they cost one dict lookup.

@@ -547,14 +547,18 @@ def _trigger_patterns(index: Index, firsts: Iterable[str]) -> set[str]:
     """
     lower: set[str] = set()
     patterns: set[str] = set()
+    inner_capitals: dict[str, bool] = {}
     for key, hits in index.keys.items():
         first = key.split(" ", 1)[0]
         if first in SURNAME_PARTICLES and " " in key:  # de Gaulle
             lower.add(first)
         for _, _, _, alias, _ in hits:
+            inner = inner_capitals.get(alias)
+            if inner is None:
+                inner = inner_capitals[alias] = any(ch.isupper() for ch in alias[1:].split(" ", 1)[0])
             if alias[:1].islower() and normalize_name(alias).startswith(first):
                 lower.add(first)
-            elif any(ch.isupper() for ch in alias[1:].split(" ", 1)[0]):
+            elif inner:
                 segments = make_view(alias, keep_case=True)[0].split(None, 1)
                 if segments and segments[0].lower() == first:
                     patterns.add(segments[0])  # as written: McDonald

@@ -33,6 +33,7 @@ from typing import Any
 
 import yaml
 
+from ._gc import collector_paused
 from ._yaml import construct, line_of, mapping_items, read_document
 from .errors import TableError
 from .model import ENTITY_TYPES, Entity
@@ -292,9 +293,14 @@ def load_table(*paths: str | os.PathLike[str]) -> AliasTable:
     Raises:
         TableError: ``file:line: problem`` for the first problem found.
     """
+    with collector_paused():
+        return _load_table(table_files(paths))
+
+
+def _load_table(files: list[Path]) -> AliasTable:
     drafts: dict[str, _Draft] = {}
     extensions: list[tuple[str, dict[str, yaml.Node], Location]] = []
-    for file in table_files(paths):
+    for file in files:
         path = str(file)
         root = read_document(file)
         if root is None:
@@ -378,5 +384,6 @@ def dump_table(table: AliasTable) -> str:
             if values:
                 entry[name] = list(values)
         entries.append(entry)
-    body = yaml.safe_dump({"entities": entries}, allow_unicode=True, sort_keys=False, width=100)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    body = yaml.dump({"entities": entries}, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100)
     return "# entnorm alias table (see entnorm.tables for the fields)\n" + body
