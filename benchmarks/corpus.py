@@ -57,12 +57,17 @@ def paragraphs(names: Sequence[str], seed: int = 3) -> Iterator[str]:
         yield " ".join(_sentence(rng, names) for _ in range(rng.randint(2, 6))) + "\n\n"
 
 
-def write_corpus(path: str, names: Sequence[str], size: int, seed: int = 3) -> int:
-    """Write about ``size`` bytes of corpus to ``path``; returns the bytes written."""
+def write_corpus(path: str, names: Sequence[str], size: int, seed: int = 3, separator: str | None = None) -> int:
+    """Write about ``size`` bytes of corpus to ``path``; returns the bytes written.
+
+    With ``separator``, it follows every fourth paragraph: documents of a few kilobytes.
+    """
     written = 0
     parts: list[str] = []
     with open(path, "w", encoding="utf-8") as out:
-        for paragraph in paragraphs(names, seed):
+        for number, paragraph in enumerate(paragraphs(names, seed), 1):
+            if separator and number % 4 == 0:
+                paragraph += separator
             parts.append(paragraph)
             written += len(paragraph.encode("utf-8"))
             if len(parts) >= 1000 or written >= size:

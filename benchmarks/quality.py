@@ -260,6 +260,7 @@ def run(quick: bool = False, plots: dict[str, object] | None = None) -> str:
     ece = expected_calibration_error([s for s, _ in scored], [h for _, h in scored])
     if plots is not None:
         plots["reliability"] = reliability([s for s, _ in scored], [h for _, h in scored])
+        plots["ece"] = ece
 
     rng = random.Random(3)
     dev_sample = rng.sample(data.development, min(sizes.baseline_queries, len(data.development)))

@@ -40,10 +40,13 @@ class Sizes:
     replace_mb: float
     scaling_mb: tuple[int, ...]
     flashtext_scaling_mb: tuple[int, ...]
+    workers_mb: int
 
 
-FULL = Sizes(aliases=100_000, compare_mb=10, replace_mb=1, scaling_mb=(10, 100, 1000), flashtext_scaling_mb=(10, 100))
-QUICK = Sizes(aliases=10_000, compare_mb=1, replace_mb=0.1, scaling_mb=(1, 2, 4), flashtext_scaling_mb=(1, 2))
+FULL = Sizes(100_000, compare_mb=10, replace_mb=1, scaling_mb=(10, 100, 1000), flashtext_scaling_mb=(10, 100),
+             workers_mb=50)
+QUICK = Sizes(10_000, compare_mb=1, replace_mb=0.1, scaling_mb=(1, 2, 4), flashtext_scaling_mb=(1, 2), workers_mb=2)
+_SEPARATOR = "\n===\n"
 _MB = 1_000_000
 
 
@@ -146,6 +149,19 @@ def run(quick: bool = False) -> str:
                  f"{measured['mentions']:,}", f"{measured['loading']:.1f}", f"{measured['loaded_mib']:,.0f}",
                  f"{measured['peak_mib']:,.0f}"]
             )
+        documents = folder / "documents.txt"
+        corpus.write_corpus(str(documents), names, sizes.workers_mb * _MB, seed=9, separator=_SEPARATOR)
+        documents_mb = os.path.getsize(documents) / _MB
+        workers_rows = []
+        one_s = 0.0
+        for workers in (1, 2):
+            measured = probe(str(documents), str(table_file), "--workers", str(workers),
+                             "--doc-separator", r"\n===\n")
+            seconds = measured["seconds"]
+            one_s = one_s or seconds
+            workers_rows.append([str(workers), f"{seconds:.1f}", f"{documents_mb / seconds:.2f}",
+                                 f"{one_s / seconds:.2f}x", f"{one_s / seconds / workers:.0%}",
+                                 f"{measured['mentions']:,}"])
         flash_rows = []
         for size in sizes.flashtext_scaling_mb:
             path = _corpus(folder, names, size)
@@ -169,6 +185,10 @@ def run(quick: bool = False) -> str:
                 ["MB", "seconds", "MB/s", "mentions", "loading s", "RSS after loading MiB", "peak RSS MiB"],
                 scaling_rows,
             ),
+            f"### `--workers` on {documents_mb:.0f} MB of documents of a few kilobytes (`--doc-separator`)",
+            "Same command and measure as above; with two workers the table is sent to each worker process once "
+            "(its start-up counts), and the output is the same, in input order.",
+            table(["workers", "seconds", "MB/s", "speed-up", "efficiency", "mentions"], workers_rows),
             "### flashtext `extract_keywords` at growing size",
             table(["MB", "seconds", "MB/s", "keywords found"], flash_rows),
         ]

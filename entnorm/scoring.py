@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from .calibration import SHIPPED
+
 __all__ = [
     "DEFAULT_THRESHOLD",
     "Z_QUALIFIED",
@@ -30,8 +32,9 @@ __all__ = [
     "surname_z",
 ]
 
-#: Scores below this are abstentions in :meth:`entnorm.Normalizer.match`.
-DEFAULT_THRESHOLD = 0.5
+#: Scores below this are abstentions in :meth:`entnorm.Normalizer.match`; chosen
+#: on development data with the shipped calibration (see :mod:`entnorm.calibration`).
+DEFAULT_THRESHOLD: float = SHIPPED.threshold
 
 #: Evidence strength of a hit on a key made by each method, before rivals.
 Z: dict[str, float] = {

@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_quick_benchmark_writes_results(tmp_path: Path) -> None:
+def test_quick_benchmark_writes_results_and_plots(tmp_path: Path) -> None:
     output = tmp_path / "RESULTS.md"
     ran = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--quick", "-o", str(output)],
@@ -17,6 +17,10 @@ def test_quick_benchmark_writes_results(tmp_path: Path) -> None:
     )
     assert ran.returncode == 0, ran.stderr
     text = output.read_text(encoding="utf-8")
-    assert "## Name lookups on 10,000 generated aliases" in text
-    assert "extractOne WRatio" in text and "entnorm `match`" in text
+    for heading in ("## Name lookups on", "## Quality on real name variants", "## Lookup cost against table size",
+                    "## Names in running text"):
+        assert heading in text
+    assert "Expected calibration error" in text and "careful: exact keys" in text
     assert "nan" not in text
+    for picture in ("reliability.png", "lookup_cost.png"):
+        assert (tmp_path / picture).read_bytes().startswith(b"\x89PNG")
