@@ -11,25 +11,30 @@ from __future__ import annotations
 import argparse
 import gc
 import io
+import itertools
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from . import __version__, cli_normalize
+from . import __version__, cli_normalize, cli_suggest
+from ._io import atomic_output
+from .cli_columns import run_columns
 from .errors import EntnormError, InputError
 from .matcher import Normalizer, load
 from .model import Match
 from .scoring import DEFAULT_THRESHOLD
 from .tables import BUILTIN, find_collisions, load_table
 
-__all__ = ["main"]
+__all__ = ["main", "match_records"]
 
 BUILTIN_WORD = "builtin"
 CACHE_VARIABLE = "ENTNORM_CACHE_DIR"
 INVALID_UTF8_TEXT = "{where}: invalid UTF-8 at byte {offset}"
+# Names matched per batch (a task on a Dask cluster).
+_QUERY_BATCH = 1024
 
 
 def _threshold(text: str) -> float:
@@ -119,15 +124,44 @@ def _add_table_options(parser: argparse.ArgumentParser) -> None:
 
 def _run_match(args: argparse.Namespace, out: TextIO) -> int:
     normalizer: Normalizer = args.load(args)
-    for query in _queries(args):
+    if args.input_format != "text":
+        return run_columns(args, normalizer, out)
+    if args.format not in (None, "text", "jsonl"):
+        msg = f"--format {args.format} needs --input-format csv, jsonl or parquet"
+        raise cli_normalize.UsageError(msg)
+    with atomic_output(args.output, out) as stream:
+        _write_matches(normalizer, args, args.format or "text", stream)
+    return 0
+
+
+def match_records(normalizer: Normalizer, queries: list[str]) -> list[dict[str, object]]:
+    """The output record of each query (also what a Dask worker runs for ``--scheduler``)."""
+    records = []
+    for query in queries:
         match = normalizer.match(query)
         best = None if match else next(iter(normalizer.candidates(query, limit=1)), None)
-        record = _record(query, match, best)
-        if args.format == "jsonl":
+        records.append(_record(query, match, best))
+    return records
+
+
+def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _write_matches(normalizer: Normalizer, args: argparse.Namespace, fmt: str, out: TextIO) -> None:
+    results: Iterable[list[dict[str, object]]]
+    if args.scheduler:
+        chunks = _chunks(_queries(args), _QUERY_BATCH)
+        results = cli_normalize.on_cluster(args.scheduler, match_records, normalizer, chunks)
+    else:  # one at a time: each answer is written before the next line of stdin is read
+        results = (match_records(normalizer, [query]) for query in _queries(args))
+    for record in itertools.chain.from_iterable(results):
+        if fmt == "jsonl":
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
             out.write(_text_line(record) + "\n")
-    return 0
 
 
 def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
@@ -147,10 +181,25 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"entnorm {__version__}")
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
 
-    match = verbs.add_parser("match", help="match names given as arguments or one per line on stdin")
-    match.add_argument("names", nargs="*", metavar="NAME", help="names to match (default: read stdin)")
+    match = verbs.add_parser("match", help="match names (arguments, lines of stdin, or a column of a file)")
+    match.add_argument(
+        "names", nargs="*", metavar="NAME",
+        help="names to match (default: read stdin); with --input-format csv|jsonl|parquet: the input file",
+    )
     _add_table_options(match)
-    match.add_argument("--format", choices=("text", "jsonl"), default="text", help="output format")
+    match.add_argument(
+        "--input-format", choices=("text", "csv", "jsonl", "parquet"), default="text",
+        help="text: one name per line; csv, jsonl, parquet: match the --field column of each row",
+    )
+    match.add_argument("--field", default="name", help="the column of names (default: name)")
+    match.add_argument("--prefix", default="entity_", help="prefix of the added columns (default: entity_)")
+    match.add_argument(
+        "--format", choices=("text", "jsonl", "csv", "parquet"), default=None,
+        help="output format (default: text for text input, else the input's format)",
+    )
+    match.add_argument("-o", "--output", metavar="OUTPUT", help="file to write atomically (default: stdout)")
+    match.add_argument("--errors", choices=("strict", "replace"), default="strict", help="invalid UTF-8 policy")
+    cli_normalize.add_scheduler_option(match)
     match.set_defaults(run=_run_match)
 
     validate = verbs.add_parser("validate", help="check alias tables and list names two entities claim")
@@ -159,6 +208,7 @@ def _parser() -> argparse.ArgumentParser:
     validate.set_defaults(run=_run_validate)
 
     cli_normalize.add_parser(verbs, _add_table_options)
+    cli_suggest.add_parser(verbs, _add_table_options)
     return parser
 
 

@@ -18,23 +18,25 @@ import os
 import pickle
 import re
 import sys
-import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, TextIO
 
+from ._io import atomic_output, input_blocks, open_input
 from .errors import InputError
 from .matcher import Normalizer
 from .model import Mention
 from .text import INVALID_UTF8_TEXT, decoded, split_documents
 
-__all__ = ["UsageError", "add_parser", "run"]
+__all__ = [
+    "UsageError", "add_parser", "add_scheduler_option", "batches", "on_cluster", "regex_argument", "run",
+    "text_documents", "transform",
+]
 
 _BLOCK = 1 << 20
 _SNIFF = 8192
-BINARY_INPUT_TEXT = "{name}: binary input (NUL bytes in the first 8 KiB); entnorm reads UTF-8 text"
 IN_PLACE_TEXT = "-o names the input file; add --in-place to overwrite it"
 # Documents handed to a worker at once, and the text they may hold.
 _BATCH_DOCUMENTS = 256
@@ -56,16 +58,28 @@ def add_parser(verbs: Any, add_table_options: Callable[[argparse.ArgumentParser]
     )
     parser.add_argument("--input-format", choices=("text", "jsonl"), default="text", help="input format")
     parser.add_argument("--field", default="text", help="with --input-format jsonl: the field to normalize")
-    parser.add_argument("--doc-separator", metavar="REGEX", type=_regex, help="regex between documents of a text")
+    parser.add_argument(
+        "--doc-separator", metavar="REGEX", type=regex_argument, help="regex between documents of a text"
+    )
     parser.add_argument("--errors", choices=("strict", "replace"), default="strict", help="invalid UTF-8 policy")
     parser.add_argument("--workers", type=_positive, default=1, help="processes; splits only between documents")
+    add_scheduler_option(parser)
     parser.add_argument("--in-place", action="store_true", help="allow OUTPUT to be INPUT (or write INPUT back)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(run=run)
     return parser
 
 
-def _regex(text: str) -> re.Pattern[str]:
+def add_scheduler_option(parser: argparse.ArgumentParser) -> None:
+    """``--scheduler ADDRESS``: run on a Dask cluster (needs the ``dask`` extra)."""
+    parser.add_argument(
+        "--scheduler", metavar="ADDRESS",
+        help="run on the Dask cluster at ADDRESS, e.g. tcp://10.0.0.5:8786 (extra 'dask'); splits between documents",
+    )
+
+
+def regex_argument(text: str) -> re.Pattern[str]:
+    """An argparse type: ``text`` compiled as a multiline regex."""
     try:
         return re.compile(text, re.MULTILINE)
     except re.error as exc:
@@ -81,54 +95,6 @@ def _positive(text: str) -> int:
 
 
 # -- input and output ----------------------------------------------------------
-
-
-def _open_input(name: str) -> tuple[BinaryIO, int | None]:
-    """The input as a binary stream, and its size when known."""
-    if name == "-":
-        return sys.stdin.buffer, None
-    path = Path(name)
-    if path.is_dir():
-        msg = f"{name}: is a directory"
-        raise InputError(msg)
-    try:
-        stream = path.open("rb")
-    except FileNotFoundError as exc:
-        msg = f"{name}: no such file"
-        raise InputError(msg) from exc
-    except OSError as exc:
-        msg = f"{name}: cannot read: {exc.strerror}"
-        raise InputError(msg) from exc
-    return stream, path.stat().st_size
-
-
-def _blocks(stream: BinaryIO, name: str, progress: Any) -> Iterator[bytes]:
-    """The input's bytes block by block, refusing binary data."""
-    head = stream.read(_SNIFF)
-    if b"\x00" in head:
-        raise InputError(BINARY_INPUT_TEXT.format(name=name))
-    for block in itertools.chain([head], iter(lambda: stream.read(_BLOCK), b"")):
-        if block:
-            progress.update(len(block))
-            yield block
-
-
-@contextlib.contextmanager
-def _output(name: str | None, stdout: TextIO) -> Iterator[TextIO]:
-    """The output stream: stdout, or a temporary file renamed to ``name`` on success."""
-    if name is None:
-        yield stdout
-        return
-    target = Path(name)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            yield out
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def _progress(args: argparse.Namespace, size: int | None) -> Any:
@@ -168,22 +134,45 @@ def _json(record: object) -> str:
 # -- workers -------------------------------------------------------------------
 
 _WORKER: dict[str, Any] = {}
+DASK_TEXT = "--scheduler needs Dask: pip install 'entnorm[dask]'"
 
 
 def _start_worker(normalizer: bytes, style: str, threshold: float) -> None:
     _WORKER.update(normalizer=pickle.loads(normalizer), style=style, threshold=threshold)
 
 
-def _process(texts: list[str]) -> list[str | list[Mention]]:
-    """Rewrite (or annotate, in jsonl style) a batch of documents, in the worker or here."""
-    normalizer: Normalizer = _WORKER["normalizer"]
-    style, threshold = _WORKER["style"], _WORKER["threshold"]
+def transform(normalizer: Normalizer, texts: list[str], style: Any, threshold: float) -> list[str | list[Mention]]:
+    """Rewrite (or annotate, in jsonl style) a batch of documents."""
     if style == "jsonl":
         return [normalizer.annotate(t, threshold=threshold) for t in texts]
     return [normalizer.normalize_text(t, style=style, threshold=threshold) for t in texts]
 
 
-def _batches(texts: Iterable[str]) -> Iterator[list[str]]:
+def _process(texts: list[str]) -> list[str | list[Mention]]:
+    """:func:`transform` with the normalizer this worker process was started with."""
+    return transform(_WORKER["normalizer"], texts, _WORKER["style"], _WORKER["threshold"])
+
+
+def on_cluster(
+    address: str, function: Callable[..., list[Any]], normalizer: Normalizer, batches: Iterable[Any], *args: Any
+) -> Iterator[Any]:
+    """``function(normalizer, batch, *args)`` for each batch on the Dask cluster at ``address``, in order.
+
+    Yields one result per batch.
+    """
+    try:
+        from . import dask as on_dask
+    except ImportError as exc:
+        raise InputError(DASK_TEXT) from exc
+    client = on_dask.connect(address)
+    try:
+        yield from on_dask.ordered_map(function, normalizer, batches, client, *args)
+    finally:
+        client.close()
+
+
+def batches(texts: Iterable[str]) -> Iterator[list[str]]:
+    """Documents in batches of at most 256 documents or about a million characters."""
     batch: list[str] = []
     size = 0
     for text in texts:
@@ -197,16 +186,21 @@ def _batches(texts: Iterable[str]) -> Iterator[list[str]]:
 
 
 def _processed(texts: Iterable[str], normalizer: Normalizer, args: argparse.Namespace) -> Iterator[Any]:
-    """Results for each document in input order, on ``args.workers`` processes."""
+    """Results for each document in input order, on ``args.workers`` processes or a Dask cluster."""
+    if args.scheduler:
+        work = batches(texts)
+        for result in on_cluster(args.scheduler, transform, normalizer, work, args.format, normalizer.threshold):
+            yield from result
+        return
     setup = (pickle.dumps(normalizer), args.format, normalizer.threshold)
     if args.workers == 1:
         _start_worker(*setup)
-        for batch in _batches(texts):
+        for batch in batches(texts):
             yield from _process(batch)
         return
     with ProcessPoolExecutor(args.workers, initializer=_start_worker, initargs=setup) as pool:
         waiting: deque[Future[list[Any]]] = deque()
-        for batch in _batches(texts):
+        for batch in batches(texts):
             waiting.append(pool.submit(_process, batch))
             if len(waiting) >= 2 * args.workers:
                 yield from waiting.popleft().result()
@@ -217,8 +211,8 @@ def _processed(texts: Iterable[str], normalizer: Normalizer, args: argparse.Name
 # -- the verb --------------------------------------------------------------------
 
 
-def _text_documents(blocks: Iterable[bytes], args: argparse.Namespace) -> Iterator[tuple[int, str]]:
-    """``(stream offset, text)`` of each document of a text input."""
+def text_documents(blocks: Iterable[bytes], args: argparse.Namespace) -> Iterator[tuple[int, str]]:
+    """``(stream offset, text)`` of each document of a text input (``args``: ``errors``, ``doc_separator``)."""
     offset = 0
     parts: list[str] = []
     for piece, ends in split_documents(decoded(blocks, None, args.errors), args.doc_separator):
@@ -233,7 +227,7 @@ def _text_documents(blocks: Iterable[bytes], args: argparse.Namespace) -> Iterat
 
 def _run_text(normalizer: Normalizer, blocks: Iterable[bytes], out: TextIO, args: argparse.Namespace) -> None:
     numbered = args.doc_separator is not None
-    if args.workers == 1:  # streaming: constant memory even for one huge document
+    if args.workers == 1 and not args.scheduler:  # streaming: constant memory even for one huge document
         if args.format != "jsonl":
             normalizer.rewrite(blocks, out, style=args.format, errors=args.errors, doc_separator=args.doc_separator)
             return
@@ -243,7 +237,7 @@ def _run_text(normalizer: Normalizer, blocks: Iterable[bytes], out: TextIO, args
     offsets: deque[int] = deque()
 
     def texts() -> Iterator[str]:
-        for offset, text in _text_documents(blocks, args):
+        for offset, text in text_documents(blocks, args):
             offsets.append(offset)
             yield text
 
@@ -318,10 +312,10 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
         output = args.input
     if output is not None and args.input != "-" and _same_file(args.input, output) and not args.in_place:
         raise UsageError(IN_PLACE_TEXT)
-    stream, size = _open_input(args.input)
+    stream, size = open_input(args.input)
     normalizer: Normalizer = args.load(args)
-    with stream, _progress(args, size) as progress, _output(output, stdout) as out:
-        blocks = _blocks(stream, args.input if args.input != "-" else "stdin", progress)
+    with stream, _progress(args, size) as progress, atomic_output(output, stdout) as out:
+        blocks = input_blocks(stream, args.input if args.input != "-" else "stdin", progress)
         if args.input_format == "jsonl":
             _run_jsonl(normalizer, blocks, out, args)
         else:

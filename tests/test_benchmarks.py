@@ -18,8 +18,9 @@ def test_quick_benchmark_writes_results_and_plots(tmp_path: Path) -> None:
     assert ran.returncode == 0, ran.stderr
     text = output.read_text(encoding="utf-8")
     for heading in ("## Name lookups on", "## Quality on real name variants", "## Lookup cost against table size",
-                    "## Names in running text"):
+                    "## Names in running text", "## Dask LocalCluster against one process"):
         assert heading in text
+    assert "| NO |" not in text  # the cluster's mentions equal the one-process run's
     assert "Expected calibration error" in text and "careful: exact keys" in text
     assert "nan" not in text
     for picture in ("reliability.png", "lookup_cost.png"):

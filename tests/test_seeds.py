@@ -31,3 +31,17 @@ def test_names_in_the_articles(builtin: Normalizer, seeds_dir: Path, article: st
         assert builtin.candidates(surface)[0].entity.id == expected.removeprefix("context ")
     else:
         assert match is not None and match.entity.id == expected, builtin.candidates(surface)
+
+
+def test_suggest_proposes_the_unknown_prime_minister(builtin: Normalizer, seeds_dir: Path, tmp_path: Path) -> None:
+    from entnorm import load
+    from entnorm.suggest import suggest, to_yaml
+    from entnorm.tables import BUILTIN
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted(seeds_dir.glob("*.txt"))]
+    found = suggest(builtin, texts)
+    assert "Albin Kurti" in {s.surface for s in found if s.entity is None}
+    proposed = tmp_path / "suggested.yaml"
+    proposed.write_text(to_yaml(found, documents=len(texts)), encoding="utf-8")
+    merged = load(BUILTIN, proposed)
+    assert [m.entity.id for m in merged.annotate("Prime Minister Albin Kurti said.")] == ["albin-kurti"]
