@@ -15,11 +15,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from . import calibrate, lookup, plots, quality, scaling, text
+from . import calibrate, cluster, lookup, plots, quality, scaling, text
 from .report import machine
 
 SECTIONS: dict[str, Callable[..., str]] = {
-    "lookup": lookup.run, "quality": quality.run, "scaling": scaling.run, "text": text.run,
+    "lookup": lookup.run, "quality": quality.run, "scaling": scaling.run, "text": text.run, "cluster": cluster.run,
 }
 
 

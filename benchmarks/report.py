@@ -9,7 +9,7 @@ from importlib import metadata
 
 __all__ = ["machine", "rss_mib", "table"]
 
-_LIBRARIES = ("entnorm", "rapidfuzz", "unidecode", "pyyaml", "pyahocorasick", "flashtext")
+_LIBRARIES = ("entnorm", "rapidfuzz", "unidecode", "pyyaml", "pyahocorasick", "flashtext", "dask", "distributed")
 
 
 def _cpu_model() -> str:
