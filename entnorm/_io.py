@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import os
 import sys
 import tempfile
@@ -13,7 +14,7 @@ from typing import Any, BinaryIO, TextIO
 
 from .errors import InputError
 
-__all__ = ["BINARY_INPUT_TEXT", "atomic_output", "input_blocks", "open_input", "temporary_path"]
+__all__ = ["BINARY_INPUT_TEXT", "atomic_output", "input_blocks", "json_record", "open_input", "temporary_path"]
 
 _BLOCK = 1 << 20
 _SNIFF = 8192
@@ -48,6 +49,23 @@ def input_blocks(stream: BinaryIO, name: str, progress: Any) -> Iterator[bytes]:
         if block:
             progress.update(len(block))
             yield block
+
+
+def json_record(line: str, number: int, field: str) -> dict[str, Any]:
+    """Line ``number`` of a JSONL input as an object whose ``field``, when present, is a string or null."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        msg = f"line {number}: invalid JSON: {exc.msg}"
+        raise InputError(msg) from exc
+    if not isinstance(record, dict):
+        msg = f"line {number}: not a JSON object"
+        raise InputError(msg)
+    value = record.get(field)
+    if value is not None and not isinstance(value, str):
+        msg = f"line {number}: field {field!r} is not a string"
+        raise InputError(msg)
+    return record
 
 
 def temporary_path(name: str) -> tuple[Path, Path]:

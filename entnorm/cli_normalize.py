@@ -24,7 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, TextIO
 
-from ._io import atomic_output, input_blocks, open_input
+from ._io import atomic_output, input_blocks, json_record, open_input
 from .errors import InputError
 from .matcher import Normalizer
 from .model import Mention
@@ -271,19 +271,7 @@ def _records(blocks: Iterable[bytes], args: argparse.Namespace) -> Iterator[dict
                 raise InputError(INVALID_UTF8_TEXT.format(encoding="utf-8", offset=start + exc.start)) from exc
             if not line.strip():
                 continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                msg = f"line {number}: invalid JSON: {exc.msg}"
-                raise InputError(msg) from exc
-            if not isinstance(record, dict):
-                msg = f"line {number}: not a JSON object"
-                raise InputError(msg)
-            value = record.get(args.field)
-            if value is not None and not isinstance(value, str):
-                msg = f"line {number}: field {args.field!r} is not a string"
-                raise InputError(msg)
-            yield record
+            yield json_record(line, number, args.field)
 
 
 def _run_jsonl(normalizer: Normalizer, blocks: Iterable[bytes], out: TextIO, args: argparse.Namespace) -> None:

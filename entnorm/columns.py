@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from ._io import temporary_path
+from ._io import json_record, temporary_path
 from .errors import InputError
 from .matcher import Normalizer
 
@@ -91,19 +91,7 @@ def _jsonl_rows(stream: TextIO, field: str) -> Iterator[dict[str, Any]]:
     for number, line in enumerate(stream, 1):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            msg = f"line {number}: invalid JSON: {exc.msg}"
-            raise InputError(msg) from exc
-        if not isinstance(record, dict):
-            msg = f"line {number}: not a JSON object"
-            raise InputError(msg)
-        value = record.get(field)
-        if value is not None and not isinstance(value, str):
-            msg = f"line {number}: field {field!r} is not a string"
-            raise InputError(msg)
-        yield record
+        yield json_record(line, number, field)
 
 
 def _parquet() -> Any:

@@ -124,16 +124,20 @@ def test_invalid_utf8_in_csv_leaves_no_output(tmp_path: Path) -> None:
     assert kept.returncode == 0 and out.read_text(encoding="utf-8").count("\n") == 50_002
 
 
-def test_value_matcher_looks_up_each_distinct_value_once(
-    builtin: entnorm.Normalizer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls: list[str] = []
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The values looked up (each call of :func:`entnorm.columns.answer`), in order."""
+    seen: list[str] = []
 
     def counted(normalizer: entnorm.Normalizer, value: str) -> entnorm.columns.Answer:
-        calls.append(value)
+        seen.append(value)
         return answer(normalizer, value)
 
     monkeypatch.setattr(entnorm.columns, "answer", counted)
+    return seen
+
+
+def test_value_matcher_looks_up_each_distinct_value_once(builtin: entnorm.Normalizer, calls: list[str]) -> None:
     matcher = ValueMatcher(builtin)
     rows = [{"name": n} for n in NAMES * 50] + [{"name": None}, {"other": 1}]
     answered = list(entnorm.columns.match_rows(rows, "name", "", matcher))
@@ -141,16 +145,7 @@ def test_value_matcher_looks_up_each_distinct_value_once(
     assert answered[-1]["id"] is None and answered[-1]["score"] == 0.0
 
 
-def test_series_matches_each_distinct_value_once(
-    builtin: entnorm.Normalizer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls: list[str] = []
-
-    def counted(normalizer: entnorm.Normalizer, value: str) -> entnorm.columns.Answer:
-        calls.append(value)
-        return answer(normalizer, value)
-
-    monkeypatch.setattr(entnorm.columns, "answer", counted)
+def test_series_matches_each_distinct_value_once(builtin: entnorm.Normalizer, calls: list[str]) -> None:
     distinct = [f"Person {i:05d}" for i in range(19_993)] + NAMES[:5]
     rng = np.random.default_rng(7)
     values = pd.Series(np.array(distinct, dtype=object)[rng.integers(0, len(distinct), 200_000)])
