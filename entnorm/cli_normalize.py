@@ -14,10 +14,12 @@ import argparse
 import contextlib
 import itertools
 import json
+import multiprocessing
 import os
 import pickle
 import re
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -31,7 +33,7 @@ from .model import Mention
 from .text import INVALID_UTF8_TEXT, decoded, split_documents
 
 __all__ = [
-    "UsageError", "add_parser", "add_scheduler_option", "batches", "on_cluster", "regex_argument", "run",
+    "Document", "UsageError", "add_parser", "add_scheduler_option", "batches", "on_cluster", "regex_argument", "run",
     "text_documents", "transform",
 ]
 
@@ -103,6 +105,7 @@ def _progress(args: argparse.Namespace, size: int | None) -> Any:
         return contextlib.nullcontext(_NoProgress())
     from tqdm import tqdm  # imported only when a bar is shown
 
+    tqdm.monitor_interval = 0  # no monitor thread, so that --workers can fork
     return tqdm(total=size, unit="B", unit_scale=True, file=sys.stderr, desc="entnorm", leave=False)
 
 
@@ -114,10 +117,10 @@ class _NoProgress:
 # -- records -------------------------------------------------------------------
 
 
-def _mention_record(mention: Mention, doc: int | None) -> dict[str, object]:
+def _mention_record(mention: Mention, doc: int | None, offset: int = 0) -> dict[str, object]:
     record: dict[str, object] = {} if doc is None else {"doc": doc}
     record.update(
-        start=mention.start, end=mention.end, text=mention.text, id=mention.entity.id,
+        start=mention.start + offset, end=mention.end + offset, text=mention.text, id=mention.entity.id,
         name=mention.entity.name, type=mention.entity.type, score=round(mention.score, 4), method=mention.method,
     )
     if mention.conflict:
@@ -141,16 +144,41 @@ def _start_worker(normalizer: bytes, style: str, threshold: float) -> None:
     _WORKER.update(normalizer=pickle.loads(normalizer), style=style, threshold=threshold)
 
 
-def transform(normalizer: Normalizer, texts: list[str], style: Any, threshold: float) -> list[str | list[Mention]]:
-    """Rewrite (or annotate, in jsonl style) a batch of documents."""
-    if style == "jsonl":
-        return [normalizer.annotate(t, threshold=threshold) for t in texts]
-    return [normalizer.normalize_text(t, style=style, threshold=threshold) for t in texts]
+Document = tuple[int, int | None, str]
+"""A document to transform: its offset in the input, its number (None: not numbered), its text."""
 
 
-def _process(texts: list[str]) -> list[str | list[Mention]]:
+def transform(normalizer: Normalizer, documents: list[Document], style: Any, threshold: float) -> list[str]:
+    """The output of each document of a batch: its rewritten text, or in jsonl style its mentions' lines.
+
+    Done where the documents are annotated (a worker process, a Dask worker),
+    so that the process writing the output only writes strings.
+    """
+    if style != "jsonl":
+        return [normalizer.normalize_text(text, style=style, threshold=threshold) for _, _, text in documents]
+    return [
+        "".join(_json(_mention_record(m, number, offset)) for m in normalizer.annotate(text, threshold=threshold))
+        for offset, number, text in documents
+    ]
+
+
+def _pool(workers: int, normalizer: Normalizer, style: str) -> ProcessPoolExecutor:
+    """``workers`` processes that hold ``normalizer``.
+
+    Where the platform forks and this process runs no other thread, the
+    workers inherit the built normalizer (nothing to copy or rebuild); else
+    each worker unpickles one copy sent at its start.
+    """
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        _WORKER.update(normalizer=normalizer, style=style, threshold=normalizer.threshold)
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    setup = (pickle.dumps(normalizer), style, normalizer.threshold)
+    return ProcessPoolExecutor(workers, initializer=_start_worker, initargs=setup)
+
+
+def _process(documents: list[Document]) -> list[str]:
     """:func:`transform` with the normalizer this worker process was started with."""
-    return transform(_WORKER["normalizer"], texts, _WORKER["style"], _WORKER["threshold"])
+    return transform(_WORKER["normalizer"], documents, _WORKER["style"], _WORKER["threshold"])
 
 
 def on_cluster(
@@ -171,13 +199,13 @@ def on_cluster(
         client.close()
 
 
-def batches(texts: Iterable[str]) -> Iterator[list[str]]:
+def batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
     """Documents in batches of at most 256 documents or about a million characters."""
-    batch: list[str] = []
+    batch: list[Document] = []
     size = 0
-    for text in texts:
-        batch.append(text)
-        size += len(text)
+    for document in documents:
+        batch.append(document)
+        size += len(document[2])
         if len(batch) >= _BATCH_DOCUMENTS or size >= _BATCH_CHARS:
             yield batch
             batch, size = [], 0
@@ -185,22 +213,21 @@ def batches(texts: Iterable[str]) -> Iterator[list[str]]:
         yield batch
 
 
-def _processed(texts: Iterable[str], normalizer: Normalizer, args: argparse.Namespace) -> Iterator[Any]:
+def _processed(documents: Iterable[Document], normalizer: Normalizer, args: argparse.Namespace) -> Iterator[str]:
     """Results for each document in input order, on ``args.workers`` processes or a Dask cluster."""
     if args.scheduler:
-        work = batches(texts)
+        work = batches(documents)
         for result in on_cluster(args.scheduler, transform, normalizer, work, args.format, normalizer.threshold):
             yield from result
         return
-    setup = (pickle.dumps(normalizer), args.format, normalizer.threshold)
     if args.workers == 1:
-        _start_worker(*setup)
-        for batch in batches(texts):
+        _WORKER.update(normalizer=normalizer, style=args.format, threshold=normalizer.threshold)
+        for batch in batches(documents):
             yield from _process(batch)
         return
-    with ProcessPoolExecutor(args.workers, initializer=_start_worker, initargs=setup) as pool:
+    with _pool(args.workers, normalizer, args.format) as pool:
         waiting: deque[Future[list[Any]]] = deque()
-        for batch in batches(texts):
+        for batch in batches(documents):
             waiting.append(pool.submit(_process, batch))
             if len(waiting) >= 2 * args.workers:
                 yield from waiting.popleft().result()
@@ -234,23 +261,12 @@ def _run_text(normalizer: Normalizer, blocks: Iterable[bytes], out: TextIO, args
         for doc, mention in normalizer.stream_documents(blocks, errors=args.errors, doc_separator=args.doc_separator):
             out.write(_json(_mention_record(mention, doc if numbered else None)))
         return
-    offsets: deque[int] = deque()
-
-    def texts() -> Iterator[str]:
-        for offset, text in text_documents(blocks, args):
-            offsets.append(offset)
-            yield text
-
-    for number, result in enumerate(_processed(texts(), normalizer, args)):
-        offset = offsets.popleft()
-        if isinstance(result, str):
-            out.write(result)
-            continue
-        for m in result:
-            moved = Mention(
-                m.start + offset, m.end + offset, m.text, m.entity, m.score, m.method, m.conflict, m.alternatives
-            )
-            out.write(_json(_mention_record(moved, number if numbered else None)))
+    documents = (
+        (offset, number if numbered else None, text)
+        for number, (offset, text) in enumerate(text_documents(blocks, args))
+    )
+    for result in _processed(documents, normalizer, args):
+        out.write(result)
 
 
 def _records(blocks: Iterable[bytes], args: argparse.Namespace) -> Iterator[dict[str, Any]]:
@@ -277,20 +293,19 @@ def _records(blocks: Iterable[bytes], args: argparse.Namespace) -> Iterator[dict
 def _run_jsonl(normalizer: Normalizer, blocks: Iterable[bytes], out: TextIO, args: argparse.Namespace) -> None:
     records: deque[dict[str, Any]] = deque()
 
-    def texts() -> Iterator[str]:
-        for record in _records(blocks, args):
+    def documents() -> Iterator[Document]:
+        for number, record in enumerate(_records(blocks, args)):
             records.append(record)
-            yield record.get(args.field) or ""
+            yield 0, number, record.get(args.field) or ""
 
-    for number, result in enumerate(_processed(texts(), normalizer, args)):
+    for result in _processed(documents(), normalizer, args):
         record = records.popleft()
-        if isinstance(result, str):
-            if args.field in record and record[args.field] is not None:
-                record[args.field] = result
-            out.write(_json(record))
-        else:
-            for mention in result:
-                out.write(_json(_mention_record(mention, number)))
+        if args.format == "jsonl":
+            out.write(result)
+            continue
+        if args.field in record and record[args.field] is not None:
+            record[args.field] = result
+        out.write(_json(record))
 
 
 def run(args: argparse.Namespace, stdout: TextIO) -> int:
