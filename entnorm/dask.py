@@ -44,13 +44,19 @@ CONNECT_TEXT = "cannot reach the Dask scheduler at {address}: {error}"
 MENTION_COLUMNS = ("doc", "start", "end", "text", "id", "name", "type", "score", "method", "conflict")
 
 
-def shared(normalizer: Normalizer, client: Any = None) -> Any:
+def shared(normalizer: Normalizer | Any, client: Any = None) -> Any:
     """A handle on ``normalizer`` that tasks can share: sent once per worker, not per task.
 
+    Pass the handle instead of the normalizer to :func:`annotate_bag`,
+    :func:`annotate_frame` or :func:`match_frame` to reuse one copy across
+    several collections (a handle given here is returned as it is).
+
     Args:
-        normalizer: the built normalizer.
+        normalizer: the built normalizer (or a handle this function returned).
         client: a ``distributed.Client``; by default the current one, if any.
     """
+    if not isinstance(normalizer, Normalizer):
+        return normalizer
     if client is None:
         try:
             from distributed import get_client
@@ -113,7 +119,7 @@ def _annotate_partition(
 
 
 def annotate_bag(
-    bag: db.Bag, normalizer: Normalizer, *, client: Any = None, threshold: float | None = None
+    bag: db.Bag, normalizer: Normalizer | Any, *, client: Any = None, threshold: float | None = None
 ) -> db.Bag:
     """A bag with, for each document of ``bag``, the list of its mentions (as dicts)."""
     return bag.map_partitions(_annotate_partition, shared(normalizer, client), threshold)
@@ -132,7 +138,7 @@ def _mentions_frame(
 
 
 def annotate_frame(
-    frame: dd.DataFrame, column: str, normalizer: Normalizer, *, client: Any = None,
+    frame: dd.DataFrame, column: str, normalizer: Normalizer | Any, *, client: Any = None,
     threshold: float | None = None,
 ) -> dd.DataFrame:
     """One row per mention in the text column ``column``; ``doc`` is the index of its row."""
@@ -152,7 +158,7 @@ def _match_partition(frame: pd.DataFrame, column: str, normalizer: Normalizer, p
 
 
 def match_frame(
-    frame: dd.DataFrame, column: str, normalizer: Normalizer, *, prefix: str = "entity_", client: Any = None
+    frame: dd.DataFrame, column: str, normalizer: Normalizer | Any, *, prefix: str = "entity_", client: Any = None
 ) -> dd.DataFrame:
     """``frame`` with the answer for its name column ``column`` added (see :mod:`entnorm.pandas`)."""
     meta = frame._meta.assign(**{

@@ -44,6 +44,11 @@ def _records(normalizer: Normalizer, text: str) -> list[dict[str, object]]:
     return [entnorm.dask.mention_record(m) for m in normalizer.annotate(text)]
 
 
+def _copies(dask_worker) -> int:  # type: ignore[no-untyped-def]
+    """How many normalizers a worker holds (run on each worker by ``client.run``)."""
+    return sum(isinstance(v, Normalizer) for v in dask_worker.data.values())
+
+
 def test_bag_equals_one_process_in_order(client: Client, builtin: Normalizer) -> None:
     bag = db.from_sequence(DOCUMENTS, npartitions=7)
     assert entnorm.dask.annotate_bag(bag, builtin).compute() == [_records(builtin, d) for d in DOCUMENTS]
@@ -53,11 +58,18 @@ def test_the_normalizer_goes_to_each_worker_once(client: Client, builtin: Normal
     bag = db.from_sequence(DOCUMENTS, npartitions=10)
     entnorm.dask.annotate_bag(bag, builtin).compute()
 
-    def copies(dask_worker) -> int:  # type: ignore[no-untyped-def]
-        return sum(isinstance(v, Normalizer) for v in dask_worker.data.values())
-
-    counts = client.run(copies)
+    counts = client.run(_copies)
     assert sorted(counts.values()) == [1, 1]
+
+
+def test_one_handle_serves_several_collections(client: Client, builtin: Normalizer) -> None:
+    handle = entnorm.dask.shared(builtin, client)
+    assert entnorm.dask.shared(handle, client) is handle
+    for parts in (3, 5):
+        bag = db.from_sequence(DOCUMENTS, npartitions=parts)
+        assert entnorm.dask.annotate_bag(bag, handle).compute() == [_records(builtin, d) for d in DOCUMENTS]
+
+    assert sorted(client.run(_copies).values()) == [1, 1]
 
 
 def test_frames_equal_one_process(client: Client, builtin: Normalizer) -> None:
