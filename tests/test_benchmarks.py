@@ -22,6 +22,7 @@ def test_quick_benchmark_writes_results_and_plots(tmp_path: Path) -> None:
         assert heading in text
     assert "| NO |" not in text  # the cluster's mentions equal the one-process run's
     assert "Expected calibration error" in text and "careful: exact keys" in text
+    assert "at most 1 % false accepts" in text
     assert "nan" not in text
     for picture in ("reliability.png", "lookup_cost.png"):
         assert (tmp_path / picture).read_bytes().startswith(b"\x89PNG")
