@@ -66,6 +66,10 @@ def rank(index: Index, evidence: Evidence, limit: int) -> list[Match]:
     """
     if not evidence or limit <= 0:
         return []
+    if len(evidence) == 1:  # the common case, without the sorting and sharing below
+        ((number, (z, method, alias)),) = evidence.items()
+        score = index.calibration(method, share((z,))[0], alias)
+        return [Match(index.entities[number], min(score, 1.0), method, alias)]
     ranked = sorted(evidence.items(), key=lambda item: (-item[1][0], item[0]))
     scores = share([z for _, (z, _, _) in ranked])
     top_z, top_method = ranked[0][1][0], ranked[0][1][1]

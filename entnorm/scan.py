@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Final, NamedTuple
 
@@ -90,6 +90,7 @@ _MAX_FUZZY_EXTRA = 2
 _TRICKY = frozenset("'’?\ufffd")
 _POSSESSIVE_NEXT = re.compile(r"['’][sS](?![^\W_])")
 _SKIP = "\x00skip"
+_PENDING = "\x00pending"  # a verdict not read yet: most triggers inside an earlier span never need one
 _ONE_CHAR_SEPARATORS = frozenset(" \t\n\u00a0-‐‑–—")
 # Answers kept per scanner for spans seen before.
 _MAX_ANSWERS = 20_000
@@ -358,12 +359,15 @@ class Scanner:
 
     # -- the pass ----------------------------------------------------------
 
-    def _starts(self, text: str, begin: int, final: bool) -> tuple[list[tuple[int, int, str]], int]:
+    def _starts(
+        self, text: str, begin: int, final: bool
+    ) -> tuple[list[tuple[int, int, str]], int, Callable[[int], str]]:
         """Where keys and acronyms may start in ``text[begin:]``, and where complete words stop.
 
-        Returns ``(starts, safe_end)``: ``starts`` are ``(offset, acronym end or -1,
-        verdict)`` in order (see :meth:`_verdict`); a trigger is valid only in
-        ``[begin, safe_end)``.
+        Returns ``(starts, safe_end, verdict)``: ``starts`` are ``(offset, acronym
+        end or -1, verdict)`` in order, where a verdict of _PENDING is read by
+        calling ``verdict(offset)`` (see :meth:`_verdict`); a trigger is valid
+        only in ``[begin, safe_end)``.
         """
         look = max(begin - 1, 0)
         view, offsets = make_view(text[look:], keep_case=True)
@@ -380,19 +384,25 @@ class Scanner:
         original = offsets.original
         quick = self._quick and offsets is IDENTITY
         words = self._trigger_words
+        pending: dict[int, tuple[str, int]] = {}
         for pattern, at, to in self._triggers.find_matches_as_indexes(padded, overlapping=True):
             position = look + (at + 1 - shift if offsets is IDENTITY else original(at + 1 - shift))
             if not begin <= position < safe_end:
                 continue
-            verdict = self._verdict(text, padded, position, words[pattern], to, final) if quick else ""
-            if verdict != _SKIP:
-                starts.append((position, -1, verdict))
+            if quick:
+                pending[position] = (words[pattern], to)
+            starts.append((position, -1, _PENDING if quick else ""))
         if self._acronyms is not None:
             for _, at, to in self._acronyms.find_matches_as_indexes(text[look:], overlapping=True):
                 if look + at >= begin:
                     starts.append((look + at, look + to, ""))
         starts.sort()
-        return starts, safe_end
+
+        def verdict(position: int) -> str:
+            word, to = pending[position]
+            return self._verdict(text, padded, position, word, to, final)
+
+        return starts, safe_end, verdict
 
     def _verdict(self, text: str, view: str, position: int, word: str, view_end: int, final: bool) -> str:
         """The span at a trigger read from the view alone, when its words are plain.
@@ -455,7 +465,7 @@ class Scanner:
             ``(candidates, resume)``: everything starting before ``resume`` is decided;
             scan again from ``resume`` once more text has arrived.
         """
-        starts, safe_end = self._starts(text, begin, final)
+        starts, safe_end, verdict = self._starts(text, begin, final)
         bound = frozenset(bound)
         for acronym in bound:
             for hit in re.finditer(rf"(?<![\w]){re.escape(acronym)}(?![\w])", text[begin:]):
@@ -472,7 +482,16 @@ class Scanner:
             if position < cursor:
                 index = group_end
                 continue
-            decided = self._at(text, starts[index:group_end], final, bound)
+            group = starts[index:group_end]
+            if group[0][2] == _PENDING:
+                read = verdict(position)
+                group[0] = (position, -1, read)
+                if read == _SKIP:
+                    del group[0]
+                    if not group:
+                        index = group_end
+                        continue
+            decided = self._at(text, group, final, bound)
             if decided is INCOMPLETE:
                 return candidates, position
             if isinstance(decided, Candidate):

@@ -154,7 +154,7 @@ def _moved(candidate: Candidate, shift: int) -> Candidate:
         definition = (definition[0], definition[1] + shift, definition[2] + shift)
     return Candidate(
         candidate.start + shift, candidate.end + shift, candidate.text, candidate.evidence, candidate.kind,
-        definition,
+        definition, candidate.best,
     )
 
 
