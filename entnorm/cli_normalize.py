@@ -140,8 +140,13 @@ _WORKER: dict[str, Any] = {}
 DASK_TEXT = "--scheduler needs Dask: pip install 'entnorm[dask]'"
 
 
-def _start_worker(normalizer: bytes, style: str, threshold: float) -> None:
-    _WORKER.update(normalizer=pickle.loads(normalizer), style=style, threshold=threshold)
+def _hold(normalizer: Normalizer, style: str) -> None:
+    """Make ``normalizer`` and ``style`` the ones :func:`_process` uses in this process."""
+    _WORKER.update(normalizer=normalizer, style=style, threshold=normalizer.threshold)
+
+
+def _start_worker(normalizer: bytes, style: str) -> None:
+    _hold(pickle.loads(normalizer), style)
 
 
 Document = tuple[int, int | None, str]
@@ -170,10 +175,9 @@ def _pool(workers: int, normalizer: Normalizer, style: str) -> ProcessPoolExecut
     each worker unpickles one copy sent at its start.
     """
     if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
-        _WORKER.update(normalizer=normalizer, style=style, threshold=normalizer.threshold)
+        _hold(normalizer, style)
         return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-    setup = (pickle.dumps(normalizer), style, normalizer.threshold)
-    return ProcessPoolExecutor(workers, initializer=_start_worker, initargs=setup)
+    return ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(pickle.dumps(normalizer), style))
 
 
 def _process(documents: list[Document]) -> list[str]:
@@ -221,7 +225,7 @@ def _processed(documents: Iterable[Document], normalizer: Normalizer, args: argp
             yield from result
         return
     if args.workers == 1:
-        _WORKER.update(normalizer=normalizer, style=args.format, threshold=normalizer.threshold)
+        _hold(normalizer, args.format)
         for batch in batches(documents):
             yield from _process(batch)
         return

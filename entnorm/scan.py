@@ -485,12 +485,10 @@ class Scanner:
             group = starts[index:group_end]
             if group[0][2] == _PENDING:
                 read = verdict(position)
-                group[0] = (position, -1, read)
-                if read == _SKIP:
-                    del group[0]
-                    if not group:
-                        index = group_end
-                        continue
+                group = group[1:] if read == _SKIP else [(position, -1, read), *group[1:]]
+                if not group:
+                    index = group_end
+                    continue
             decided = self._at(text, group, final, bound)
             if decided is INCOMPLETE:
                 return candidates, position
