@@ -149,6 +149,22 @@ def test_workers_give_the_same_output_in_input_order(tmp_path: Path, fmt: str) -
     assert one.stdout == two.stdout and one.stdout
 
 
+def test_workers_without_fork_get_a_pickled_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where workers cannot fork (other threads, or spawn-only platforms) they get the table pickled."""
+    import threading
+
+    from entnorm import cli
+
+    text = tmp_path / "docs.txt"
+    text.write_bytes(_documents(40))
+    common = [str(text), "--doc-separator", r"\n===\n", "--format", "jsonl", "--quiet"]
+    cli.main(["normalize", *common, "-o", str(tmp_path / "one.jsonl")])
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    cli.main(["normalize", *common, "--workers", "2", "-o", str(tmp_path / "two.jsonl")])
+    one = (tmp_path / "one.jsonl").read_bytes()
+    assert one and (tmp_path / "two.jsonl").read_bytes() == one
+
+
 def test_documents_bound_context(tmp_path: Path) -> None:
     text = tmp_path / "docs.txt"
     text.write_bytes(_documents(2))
