@@ -10,6 +10,12 @@ Sources: a ``str`` (one chunk), a text or binary file, or an iterable of
 ``str`` or ``bytes`` chunks. Bytes are decoded incrementally (UTF-8 unless told
 otherwise); a UTF-8 byte-order mark is skipped and offsets count after it;
 newlines are not translated.
+
+The cycle collector is paused while a chunk is processed (as while an index
+is built): scanning allocates many small objects that reference counting
+frees, and the collector would otherwise rescan them again and again, which
+costs a fifth of the time. It runs again between chunks, when control returns
+to the caller.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import IO, Literal, TextIO
 
+from ._gc import collector_paused
 from .document import DocumentResolver
 from .errors import InputError
 from .index import Index
@@ -216,7 +223,9 @@ def events(
     document = _Document(scanner, index, threshold, 0, keep_text)
     for piece, ends in split_documents(decoded(source, encoding, errors), separator):
         offset += len(piece)
-        for item in document.feed(piece, final=ends):
+        with collector_paused():  # see the module docstring
+            items = document.feed(piece, final=ends)
+        for item in items:
             yield number, item
         if ends:
             number += 1
