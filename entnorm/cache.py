@@ -26,7 +26,7 @@ from .tables import load_table, table_files
 
 __all__ = ["cache_key", "load_cached"]
 
-_MAGIC = b"entnorm-cache-1\n"
+_MAGIC = b"entnorm-cache-2\n"  # the number changes with what a Normalizer pickles
 
 
 def cache_key(files: Sequence[Path]) -> str:

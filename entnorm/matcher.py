@@ -14,16 +14,16 @@ import copy
 import io
 import os
 import re
-import unicodedata
 from collections.abc import Iterator
 from typing import TextIO
 
 from ._gc import collector_paused
+from .answers import UNKNOWN, KnownAnswers
 from .calibration import SHIPPED, Calibration
 from .evidence import Evidence, acronym_evidence, fuzzy_evidence, key_evidence, rank
-from .index import Index, acronym_form, acronym_from_nfkc, build_index
+from .index import Index, acronym_form, build_index
 from .model import Entity, Match, Mention
-from .normalize import key_from_nfkc, normalize_name, prefold_from_nfkc, prefold_name
+from .normalize import normalize_name, prefold_name
 from .scan import Scanner
 from .scoring import DEFAULT_THRESHOLD
 from .tables import BUILTIN, AliasTable, load_table
@@ -34,8 +34,6 @@ __all__ = ["Normalizer", "load"]
 # Fuzzy matching runs only for unknown keys, and not after an acronym of at
 # least this strength (p ~ 0.95).
 _FUZZY_BELOW = 3.0
-# "No precomputed answer": a Match no lookup returns, so the fast paths stay typed.
-_UNKNOWN = Match(Entity("unknown", "unknown"), -1.0, "exact", "")
 
 
 def _check_threshold(value: float) -> float:
@@ -55,9 +53,7 @@ class Normalizer:
             default; :meth:`Calibration.identity` gives raw scores).
     """
 
-    __slots__ = (
-        "_ascii_sourced", "_exact_forms", "_exact_texts", "_index", "_plain", "_scanner", "_table", "_threshold",
-    )
+    __slots__ = ("_index", "_known", "_scanner", "_table", "_threshold")
 
     def __init__(
         self, table: AliasTable, *, threshold: float = DEFAULT_THRESHOLD, calibration: Calibration = SHIPPED
@@ -66,54 +62,8 @@ class Normalizer:
         self._threshold = _check_threshold(threshold)
         with collector_paused():
             self._index: Index = build_index(table, calibration)
-            self._precompute_answers()
-            self._scanner = Scanner(self._index)
-
-    def _precompute_answers(self) -> None:
-        """Best matches for queries written like a name or alias, so they cost one dict lookup.
-
-        A query whose key is such a key gets the key's hits as evidence, and
-        only its prefolded form still matters (exact or folded). So:
-        ``_plain[key]`` answers queries that prefold to the key itself (every
-        ASCII query does); ``_exact_forms[form]`` answers queries that prefold
-        to a non-ASCII source's form; ``_ascii_sourced`` lists the keys where a
-        query that prefolds to neither needs the full lookup (an ASCII alias
-        met with accents added), for the others ``_plain`` is that answer too.
-        ``_exact_texts`` answers a non-ASCII query written exactly like a name
-        or alias (after NFKC) without normalizing it at all. Acronyms are left
-        out: their case decides.
-        """
-        index = self._index
-        self._plain: dict[str, Match | None] = {}
-        self._exact_forms: dict[str, tuple[str, Match | None]] = {}
-        ascii_sourced = set()
-        for key, hits in index.keys.items():
-            forms = {form for _, method, _, _, form in hits if method == "exact"}
-            if not forms or key in index.acronyms_folded:
-                continue
-            self._plain[key] = self._best(key, key)
-            for form in forms - {key}:
-                self._exact_forms[form] = (key, self._best(form, key))
-            if key in forms:
-                ascii_sourced.add(key)
-        self._ascii_sourced = frozenset(ascii_sourced)
-        self._exact_texts: dict[str, Match | None] = {}
-        for entity in self._table:
-            for alias in entity.names():
-                text = unicodedata.normalize("NFKC", alias)
-                key = key_from_nfkc(text)
-                if not alias.isascii() and key in self._plain and not self._is_acronym(text):
-                    self._exact_texts[text] = self._best(prefold_from_nfkc(text), key)
-
-    def _is_acronym(self, text: str) -> bool:
-        """Whether NFKC ``text`` is written like an acronym of the table, in any case."""
-        return acronym_from_nfkc(text).casefold() in self._index.acronyms_folded
-
-    def _best(self, query_form: str, key: str) -> Match | None:
-        evidence: Evidence = {}
-        key_evidence(self._index, query_form, key, evidence)
-        ranked = rank(self._index, evidence, 1)
-        return ranked[0] if ranked else None
+            self._known = KnownAnswers(self._index, table)
+            self._scanner = Scanner(self._index, self._known)
 
     def with_threshold(self, threshold: float) -> Normalizer:
         """This normalizer with another default threshold (the index is shared, not rebuilt)."""
@@ -171,32 +121,15 @@ class Normalizer:
         Returns:
             The best :class:`~entnorm.model.Match`, which may be ``ambiguous``.
         """
-        found = self._plain.get(name.lower(), _UNKNOWN) if name.isascii() else self._known_answer(name)
-        if found is _UNKNOWN:
+        known = self._known
+        found = known.of_ascii(name) if name.isascii() else known.of_text(name)
+        if found is UNKNOWN:
             ranked = self.candidates(name, limit=1)
             found = ranked[0] if ranked else None
         if found is None:
             return None
         least = self._threshold if threshold is None else _check_threshold(threshold)
         return found if found.score >= least else None
-
-    def _known_answer(self, name: str) -> Match | None:
-        """The precomputed answer for a non-ASCII query, or _UNKNOWN (see _precompute_answers)."""
-        text = unicodedata.normalize("NFKC", name)
-        known = self._exact_texts.get(text, _UNKNOWN)
-        if known is not _UNKNOWN:
-            return known
-        key = key_from_nfkc(text)
-        plain = self._plain.get(key, _UNKNOWN)
-        if plain is _UNKNOWN or self._is_acronym(text):
-            return _UNKNOWN
-        form = prefold_from_nfkc(text)
-        if form == key:
-            return plain
-        by_form = self._exact_forms.get(form)
-        if by_form is not None and by_form[0] == key:
-            return by_form[1]
-        return _UNKNOWN if key in self._ascii_sourced else plain
 
     # -- running text ------------------------------------------------------------
 

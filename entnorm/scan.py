@@ -25,6 +25,7 @@ from typing import Any, Final, NamedTuple
 
 import ahocorasick_rs
 
+from .answers import UNKNOWN, KnownAnswers
 from .evidence import Evidence, acronym_evidence, fuzzy_evidence, key_evidence, rank
 from .index import Index, acronym_form
 from .model import Match
@@ -88,10 +89,12 @@ LOOKBEHIND: Final = _CAPITALS_REACH + 2
 _MAX_FUZZY_EXTRA = 2
 # Characters next to a word that may make its token differ from its view word.
 _TRICKY = frozenset("'’?\ufffd")
+_WORD_CHAR = re.compile(r"\w").match  # a letter, digit or underscore
 _POSSESSIVE_NEXT = re.compile(r"['’][sS](?![^\W_])")
 _SKIP = "\x00skip"
 _PENDING = "\x00pending"  # a verdict not read yet: most triggers inside an earlier span never need one
 _ONE_CHAR_SEPARATORS = frozenset(" \t\n\u00a0-‐‑–—")
+_LOWER = "abcdefghijklmnopqrstuvwxyz"
 # Answers kept per scanner for spans seen before.
 _MAX_ANSWERS = 20_000
 # A fuzzy span needs at least this evidence (even odds alone) to be a candidate.
@@ -150,29 +153,40 @@ class Scanner:
     """
 
     __slots__ = (
-        "_acronym_forms", "_acronyms", "_answers", "_index", "_longest_trigger", "_max_words", "_patterns",
+        "_acronym_forms", "_acronyms", "_answers", "_index", "_known", "_longest_trigger", "_max_words", "_patterns",
         "_prefixes", "_quick", "_token_keys", "_trigger_words", "_triggers",
     )
     # Rebuilt, not pickled: the automata cannot be, the caches need not be.
     _TRANSIENT = ("_acronyms", "_answers", "_token_keys", "_triggers")
 
-    def __init__(self, index: Index, *, quick: bool = True) -> None:
+    def __init__(self, index: Index, known: KnownAnswers | None = None, *, quick: bool = True) -> None:
         self._index = index
+        self._known = known
         self._quick = quick
         firsts = {key.split(" ", 1)[0] for key in index.keys} | index.extra_triggers
         self._patterns = sorted(_trigger_patterns(index, firsts))
-        # The key word each pattern stands for (as its lower case).
-        self._trigger_words = [p.lower() for p in self._patterns]
         self._longest_trigger = max(map(len, firsts), default=0) + 2
         prefixes: set[str] = set()
+        # For words that only begin keys: the letters the next word of a key may begin with.
+        initials: dict[str, set[str]] = {}
         max_words = 1
         for key in index.keys:
             words = key.split(" ")
             max_words = max(max_words, len(words))
             for n in range(1, len(words)):
                 prefixes.add(" ".join(words[:n]))
+            if len(words) > 1:
+                initials.setdefault(words[0], set()).add(words[1][:1])
         self._prefixes = frozenset(prefixes)
         self._max_words = max_words
+        # The key word each pattern stands for (as its lower case), and the
+        # lower-case letters that end the search when the next word begins with
+        # one (see _starts): none where the word is a key itself.
+        self._trigger_words = []
+        for pattern in self._patterns:
+            word = pattern.lower()
+            ends = "" if word in index.keys else "".join(sorted(set(_LOWER) - initials.get(word, set())))
+            self._trigger_words.append((word, ends))
         forms = sorted(index.acronyms)
         dotted = [".".join(f) + "." for f in forms if f.isascii() and f.isupper() and f.isalpha() and len(f) <= 4]
         self._acronym_forms = [*forms, *dotted]
@@ -273,10 +287,15 @@ class Scanner:
             return cached
         evidence: Evidence = {}
         key_evidence(self._index, form, key, evidence)
+        match: Match | None = UNKNOWN
         if lowercase:
             evidence = {n: hit for n, hit in evidence.items() if not _has_capitals(hit[2])}
-        ranked = rank(self._index, evidence, 1)
-        answer = (evidence, ranked[0] if ranked else None)
+        elif self._known is not None:
+            match = self._known.of_key(key, form)
+        if match is UNKNOWN:
+            ranked = rank(self._index, evidence, 1)
+            match = ranked[0] if ranked else None
+        answer = (evidence, match)
         if len(self._answers) > _MAX_ANSWERS:
             self._answers.clear()
         self._answers[(key, form, lowercase)] = answer
@@ -390,12 +409,23 @@ class Scanner:
             if not begin <= position < safe_end:
                 continue
             if quick:
-                pending[position] = (words[pattern], to)
+                word, ends = words[pattern]
+                # A word that only begins keys, then a lower-case word no key
+                # continues with: nothing starts here (what _verdict finds as _SKIP).
+                if (ends and to < len(padded) and padded[to] in ends
+                        and text[position + len(word)] in _ONE_CHAR_SEPARATORS
+                        and not (position and text[position - 1] in _TRICKY)):
+                    continue
+                pending[position] = (word, to)
             starts.append((position, -1, _PENDING if quick else ""))
         if self._acronyms is not None:
+            length = len(text)
             for _, at, to in self._acronyms.find_matches_as_indexes(text[look:], overlapping=True):
-                if look + at >= begin:
-                    starts.append((look + at, look + to, ""))
+                at += look
+                to += look
+                # Most hits lie inside a word (RO in EUROPE): no acronym there (see _acronym_span).
+                if at >= begin and not (at and _WORD_CHAR(text[at - 1])) and not (to < length and _WORD_CHAR(text[to])):
+                    starts.append((at, to, ""))
         starts.sort()
 
         def verdict(position: int) -> str:
