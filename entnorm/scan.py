@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final, NamedTuple
 
@@ -134,6 +134,17 @@ class Candidate:
     definition: tuple[str, int, int] | None = None
     best: Match | None = None
 
+    def shifted(self, shift: int) -> Candidate:
+        """This candidate with offsets ``shift`` further on."""
+        if not shift:
+            return self
+        definition = self.definition
+        if definition is not None:
+            definition = (definition[0], definition[1] + shift, definition[2] + shift)
+        return Candidate(
+            self.start + shift, self.end + shift, self.text, self.evidence, self.kind, definition, self.best
+        )
+
 
 class _Word(NamedTuple):
     start: int
@@ -153,11 +164,11 @@ class Scanner:
     """
 
     __slots__ = (
-        "_acronym_forms", "_acronyms", "_answers", "_index", "_known", "_longest_trigger", "_max_words", "_patterns",
-        "_prefixes", "_quick", "_token_keys", "_trigger_words", "_triggers",
+        "_acronym_forms", "_acronyms", "_answers", "_fuzzy", "_index", "_known", "_longest_trigger", "_max_words",
+        "_patterns", "_prefixes", "_quick", "_spans", "_token_keys", "_trigger_words", "_triggers",
     )
     # Rebuilt, not pickled: the automata cannot be, the caches need not be.
-    _TRANSIENT = ("_acronyms", "_answers", "_token_keys", "_triggers")
+    _TRANSIENT = ("_acronyms", "_answers", "_fuzzy", "_spans", "_token_keys", "_triggers")
 
     def __init__(self, index: Index, known: KnownAnswers | None = None, *, quick: bool = True) -> None:
         self._index = index
@@ -198,6 +209,9 @@ class Scanner:
         self._acronyms = ahocorasick_rs.AhoCorasick(self._acronym_forms) if self._acronym_forms else None
         self._token_keys: dict[str, str] = {}
         self._answers: dict[tuple[str, str, bool], tuple[Evidence, Match | None]] = {}
+        # The same, for spans the view found whole, by the span as written.
+        self._spans: dict[str, tuple[Evidence, Match | None]] = {}
+        self._fuzzy: dict[str, Evidence] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__ if name not in self._TRANSIENT}
@@ -270,10 +284,8 @@ class Scanner:
         count, key = best
         start, end = first.start, words[count - 1].end
         written = text[start:end]
-        evidence, match = self._key_answer(key, prefold_name(written), written.islower())
-        if not evidence:
-            return None
-        return self._with_definition(text, Candidate(start, end, written, evidence, "key", None, match), final)
+        answer = self._key_answer(key, prefold_name(written), written.islower())
+        return self._key_candidate(text, start, end, written, answer, final, 0)
 
     def _key_answer(self, key: str, form: str, lowercase: bool) -> tuple[Evidence, Match | None]:
         """Evidence and best match for a span with this key, prefolded form and case.
@@ -301,6 +313,17 @@ class Scanner:
         self._answers[(key, form, lowercase)] = answer
         return answer
 
+    def _fuzzy_evidence(self, key: str) -> Evidence:
+        """Evidence for a key spelled like index keys (kept: capitalized word pairs repeat in text)."""
+        evidence = self._fuzzy.get(key)
+        if evidence is None:
+            evidence = {}
+            fuzzy_evidence(self._index, key, evidence)
+            if len(self._fuzzy) > _MAX_ANSWERS:
+                self._fuzzy.clear()
+            self._fuzzy[key] = evidence
+        return evidence
+
     def _fuzzy_span(self, text: str, words: list[_Word], final: bool) -> Candidate | _Incomplete | None:
         """A misspelled name whose first words are a key's: try one or two more capitalized words."""
         matched = len(words) - 1 if len(words) > 1 else 1
@@ -323,8 +346,7 @@ class Scanner:
                 words.append(following)
             if len(words) < count or not all(_is_capitalized(text[w.start : w.end]) for w in words[:count]):
                 break
-            evidence: Evidence = {}
-            fuzzy_evidence(self._index, " ".join(w.key for w in words[:count]), evidence)
+            evidence = self._fuzzy_evidence(" ".join(w.key for w in words[:count]))
             top = max((z for z, _, _ in evidence.values()), default=None)
             if top is not None and (best is None or top > best[0]):
                 best = (top, count, evidence)
@@ -334,23 +356,38 @@ class Scanner:
         start, end = words[0].start, words[count - 1].end
         return Candidate(start, end, text[start:end], evidence, "fuzzy")
 
-    def _with_definition(self, text: str, candidate: Candidate, final: bool) -> Candidate | _Incomplete:
-        """Note a ``(ACR)`` or ``, ACR,`` right after a span of several words."""
-        if " " not in candidate.text and "-" not in candidate.text:
-            return candidate
-        if len(text) - candidate.end < _DEFINITION_REACH and not final:
+    def _key_candidate(
+        self, text: str, start: int, end: int, written: str, answer: tuple[Evidence, Match | None], final: bool,
+        shift: int,
+    ) -> Candidate | _Incomplete | None:
+        """The candidate of a key span ``text[start:end]``, offsets ``shift`` further on.
+
+        A span of several words notes a ``(ACR)`` or ``, ACR,`` right after it.
+        """
+        evidence, match = answer
+        if not evidence:
+            return None
+        definition = None
+        if " " in written or "-" in written:
+            found = self._definition(text, end, final)
+            if isinstance(found, _Incomplete):
+                return INCOMPLETE
+            if found is not None:
+                definition = (found[0], found[1] + shift, found[2] + shift)
+        return Candidate(start + shift, end + shift, written, evidence, "key", definition, match)
+
+    def _definition(self, text: str, end: int, final: bool) -> tuple[str, int, int] | _Incomplete | None:
+        """``(acronym, start, end)`` of a ``(ACR)`` or ``, ACR,`` at ``end``, if there is one."""
+        if len(text) - end < _DEFINITION_REACH and not final:
             return INCOMPLETE
-        found = _DEFINITION.match(text, candidate.end)
+        found = _DEFINITION.match(text, end)
         if found is None:
-            return candidate
+            return None
         group = 1 if found.group(1) else 2
         acronym = found.group(group)
         if sum(ch.isupper() for ch in acronym) < 2 and acronym not in self._index.acronyms:
-            return candidate
-        definition = (acronym, found.start(group), found.end(group))
-        return Candidate(
-            candidate.start, candidate.end, candidate.text, candidate.evidence, "key", definition, candidate.best
-        )
+            return None
+        return acronym, found.start(group), found.end(group)
 
     def _acronym_span(self, text: str, start: int, end: int, final: bool) -> Candidate | _Incomplete | None:
         """The acronym ``text[start:end]`` if it stands as a word of its own."""
@@ -380,13 +417,13 @@ class Scanner:
 
     def _starts(
         self, text: str, begin: int, final: bool
-    ) -> tuple[list[tuple[int, int, str]], int, Callable[[int], str]]:
+    ) -> tuple[list[tuple[int, int, str]], int, str, dict[int, tuple[str, int]]]:
         """Where keys and acronyms may start in ``text[begin:]``, and where complete words stop.
 
-        Returns ``(starts, safe_end, verdict)``: ``starts`` are ``(offset, acronym
-        end or -1, verdict)`` in order, where a verdict of _PENDING is read by
-        calling ``verdict(offset)`` (see :meth:`_verdict`); a trigger is valid
-        only in ``[begin, safe_end)``.
+        Returns ``(starts, safe_end, view, pending)``: ``starts`` are ``(offset,
+        acronym end or -1, verdict)`` in order, where a verdict of _PENDING is
+        read by :meth:`_verdict` from ``view`` and ``pending[offset]``; a trigger
+        is valid only in ``[begin, safe_end)``.
         """
         look = max(begin - 1, 0)
         view, offsets = make_view(text[look:], keep_case=True)
@@ -427,12 +464,7 @@ class Scanner:
                 if at >= begin and not (at and _WORD_CHAR(text[at - 1])) and not (to < length and _WORD_CHAR(text[to])):
                     starts.append((at, to, ""))
         starts.sort()
-
-        def verdict(position: int) -> str:
-            word, to = pending[position]
-            return self._verdict(text, padded, position, word, to, final)
-
-        return starts, safe_end, verdict
+        return starts, safe_end, padded, pending
 
     def _verdict(self, text: str, view: str, position: int, word: str, view_end: int, final: bool) -> str:
         """The span at a trigger read from the view alone, when its words are plain.
@@ -481,7 +513,7 @@ class Scanner:
                 return _SKIP if text[end : end + 1] not in _TRICKY else ""
 
     def scan(
-        self, text: str, begin: int = 0, *, final: bool = True, bound: Iterable[str] = ()
+        self, text: str, begin: int = 0, *, final: bool = True, bound: Iterable[str] = (), shift: int = 0
     ) -> tuple[list[Candidate], int]:
         """Candidate spans starting in ``text[begin:]``, leftmost-longest, without overlaps.
 
@@ -490,53 +522,76 @@ class Scanner:
             begin: where to start; ``text[begin - 1]`` is read as the character before.
             final: whether ``text`` is all there is (else spans touching its end wait).
             bound: acronyms outside the table that this document has defined.
+            shift: added to the offsets of candidates (where ``text`` lies in a stream).
 
         Returns:
-            ``(candidates, resume)``: everything starting before ``resume`` is decided;
-            scan again from ``resume`` once more text has arrived.
+            ``(candidates, resume)``: everything starting before ``resume`` (an
+            offset into ``text``) is decided; scan again from ``resume`` once
+            more text has arrived.
         """
-        starts, safe_end, verdict = self._starts(text, begin, final)
+        starts, safe_end, view, pending = self._starts(text, begin, final)
         bound = frozenset(bound)
-        for acronym in bound:
-            for hit in re.finditer(rf"(?<![\w]){re.escape(acronym)}(?![\w])", text[begin:]):
-                starts.append((begin + hit.start(), begin + hit.end(), ""))
-        starts.sort()
+        if bound:
+            for acronym in bound:
+                for hit in re.finditer(rf"(?<![\w]){re.escape(acronym)}(?![\w])", text[begin:]):
+                    starts.append((begin + hit.start(), begin + hit.end(), ""))
+            starts.sort()
         candidates: list[Candidate] = []
         cursor = begin
         index = 0
-        while index < len(starts):
-            position = starts[index][0]
-            group_end = index
-            while group_end < len(starts) and starts[group_end][0] == position:
-                group_end += 1
+        count = len(starts)
+        while index < count:
+            position, _, read = starts[index]
+            index += 1
             if position < cursor:
-                index = group_end
                 continue
-            group = starts[index:group_end]
-            if group[0][2] == _PENDING:
-                read = verdict(position)
-                group = group[1:] if read == _SKIP else [(position, -1, read), *group[1:]]
-                if not group:
-                    index = group_end
+            decided: Candidate | _Incomplete | None
+            if read is _PENDING and (index == count or starts[index][0] != position):
+                # The common case, one key trigger here: its verdict, at most one span.
+                word, to = pending[position]
+                read = self._verdict(text, view, position, word, to, final)
+                if read == _SKIP:
                     continue
-            decided = self._at(text, group, final, bound)
+                if read:
+                    decided = self._single(text, position, read, final, shift)
+                else:
+                    decided = self._key_span(text, position, final)
+                    if isinstance(decided, Candidate):
+                        decided = decided.shifted(shift)
+            else:
+                group_end = index
+                while group_end < count and starts[group_end][0] == position:
+                    group_end += 1
+                group = starts[index - 1 : group_end]
+                index = group_end
+                if read is _PENDING:
+                    word, to = pending[position]
+                    read = self._verdict(text, view, position, word, to, final)
+                    group = group[1:] if read == _SKIP else [(position, -1, read), *group[1:]]
+                decided = self._at(text, group, final, bound) if group else None
+                if isinstance(decided, Candidate):
+                    decided = decided.shifted(shift)
             if decided is INCOMPLETE:
                 return candidates, position
             if isinstance(decided, Candidate):
                 candidates.append(decided)
-                cursor = decided.end
-            index = group_end
+                cursor = decided.end - shift
         return candidates, max(cursor, safe_end)
 
-    def _single(self, text: str, position: int, key: str, final: bool) -> Candidate | _Incomplete | None:
+    def _single(
+        self, text: str, position: int, key: str, final: bool, shift: int = 0
+    ) -> Candidate | _Incomplete | None:
         """The span of a key the view already found whole (see :meth:`_verdict`)."""
         end = position + len(key)
         written = text[position:end]
-        form = key if written.isascii() else prefold_name(written)
-        evidence, match = self._key_answer(key, form, written.islower())
-        if not evidence:
-            return None
-        return self._with_definition(text, Candidate(position, end, written, evidence, "key", None, match), final)
+        answer = self._spans.get(written)
+        if answer is None:
+            form = key if written.isascii() else prefold_name(written)
+            answer = self._key_answer(key, form, written.islower())
+            if len(self._spans) > _MAX_ANSWERS:
+                self._spans.clear()
+            self._spans[written] = answer
+        return self._key_candidate(text, position, end, written, answer, final, shift)
 
     def _at(
         self, text: str, starts: list[tuple[int, int, str]], final: bool, bound: frozenset[str]

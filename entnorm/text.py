@@ -30,7 +30,7 @@ from .document import DocumentResolver
 from .errors import InputError
 from .index import Index
 from .model import Mention
-from .scan import LOOKBEHIND, Candidate, Scanner
+from .scan import LOOKBEHIND, Scanner
 
 __all__ = ["Source", "Style", "decoded", "events", "render", "split_documents", "stream_mentions", "write_rewritten"]
 
@@ -128,11 +128,11 @@ class _Document:
         bound = resolver.bound
         while True:
             known = len(bound)
-            found, resume = self._scanner.scan(self._buffer, begin, final=final, bound=bound)
+            found, resume = self._scanner.scan(self._buffer, begin, final=final, bound=bound, shift=self._base)
             for candidate in found:
-                resolver.add(_moved(candidate, self._base))
+                resolver.add(candidate)
                 if len(bound) > known:
-                    begin = candidate.end
+                    begin = candidate.end - self._base
                     break
             else:
                 return resume
@@ -150,19 +150,6 @@ class _Document:
             out.append(self._buffer[self._released - self._base : horizon - self._base])
             self._released = horizon
         return out
-
-
-def _moved(candidate: Candidate, shift: int) -> Candidate:
-    """``candidate`` with offsets ``shift`` further on."""
-    if not shift:
-        return candidate
-    definition = candidate.definition
-    if definition is not None:
-        definition = (definition[0], definition[1] + shift, definition[2] + shift)
-    return Candidate(
-        candidate.start + shift, candidate.end + shift, candidate.text, candidate.evidence, candidate.kind,
-        definition, candidate.best,
-    )
 
 
 def split_documents(chunks: Iterable[str], separator: re.Pattern[str] | None) -> Iterator[tuple[str, bool]]:
