@@ -189,6 +189,18 @@ class DocumentResolver:
 
     def add(self, candidate: Candidate) -> None:
         """Take the next candidate (offsets in the document's text)."""
+        top = candidate.best
+        if (top is not None and not self._queue and candidate.kind == "key" and candidate.definition is None
+                and top.score >= self._threshold):
+            # What _decision does for most candidates, inlined: a confident key, final now.
+            number = self._numbers[top.entity.id]
+            if number not in self._named:
+                self._name(number)
+            self._done.append(Mention(
+                candidate.start, candidate.end, candidate.text, top.entity, top.score, top.method, False,
+                top.alternatives,
+            ))
+            return
         decided = self._decision(candidate)
         if decided is not WAITING and not self._queue:  # nothing waits before it: final now
             if decided is not None:

@@ -111,9 +111,9 @@ class _Incomplete:
 INCOMPLETE: Final = _Incomplete()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made once per span, and a frozen one costs four times as much to make
 class Candidate:
-    """A span that may name an entity, before the document decides.
+    """A span that may name an entity, before the document decides (not to be changed once made).
 
     Attributes:
         start, end: offsets into the scanned text.
@@ -175,7 +175,7 @@ class Scanner:
         self._known = known
         self._quick = quick
         firsts = {key.split(" ", 1)[0] for key in index.keys} | index.extra_triggers
-        self._patterns = sorted(_trigger_patterns(index, firsts))
+        self._patterns = sorted(p for p in _trigger_patterns(index, firsts) if p.isascii())  # as views are
         self._longest_trigger = max(map(len, firsts), default=0) + 2
         prefixes: set[str] = set()
         # For words that only begin keys: the letters the next word of a key may begin with.
@@ -205,7 +205,8 @@ class Scanner:
 
     def _start(self) -> None:
         """Build the automata and empty caches (after construction or unpickling)."""
-        self._triggers = ahocorasick_rs.AhoCorasick([f" {p} " for p in self._patterns])
+        # The view is ASCII: bytes are its characters, and searching bytes is faster.
+        self._triggers = ahocorasick_rs.BytesAhoCorasick([f" {p} ".encode("ascii") for p in self._patterns])
         self._acronyms = ahocorasick_rs.AhoCorasick(self._acronym_forms) if self._acronym_forms else None
         self._token_keys: dict[str, str] = {}
         self._answers: dict[tuple[str, str, bool], tuple[Evidence, Match | None]] = {}
@@ -287,10 +288,11 @@ class Scanner:
         answer = self._key_answer(key, prefold_name(written), written.islower())
         return self._key_candidate(text, start, end, written, answer, final, 0)
 
-    def _key_answer(self, key: str, form: str, lowercase: bool) -> tuple[Evidence, Match | None]:
+    def _key_answer(self, key: str, form: str, lowercase: bool, keep: bool = True) -> tuple[Evidence, Match | None]:
         """Evidence and best match for a span with this key, prefolded form and case.
 
-        Names repeat in text, so answers are kept (the table never changes).
+        Names repeat in text, so answers are kept (the table never changes),
+        unless ``keep`` is false (the caller keeps them).
         Running text capitalizes names: an all lower-case span ("little") only
         reaches entities listed in lower case (weak aliases), not Mr Little.
         """
@@ -308,9 +310,10 @@ class Scanner:
             ranked = rank(self._index, evidence, 1)
             match = ranked[0] if ranked else None
         answer = (evidence, match)
-        if len(self._answers) > _MAX_ANSWERS:
-            self._answers.clear()
-        self._answers[(key, form, lowercase)] = answer
+        if keep:
+            if len(self._answers) > _MAX_ANSWERS:
+                self._answers.clear()
+            self._answers[(key, form, lowercase)] = answer
         return answer
 
     def _fuzzy_evidence(self, key: str) -> Evidence:
@@ -441,7 +444,8 @@ class Scanner:
         quick = self._quick and offsets is IDENTITY
         words = self._trigger_words
         pending: dict[int, tuple[str, int]] = {}
-        for pattern, at, to in self._triggers.find_matches_as_indexes(padded, overlapping=True):
+        found = self._triggers.find_matches_as_indexes(padded.encode("ascii", "replace"), overlapping=True)
+        for pattern, at, to in found:
             position = look + (at + 1 - shift if offsets is IDENTITY else original(at + 1 - shift))
             if not begin <= position < safe_end:
                 continue
@@ -537,6 +541,7 @@ class Scanner:
                     starts.append((begin + hit.start(), begin + hit.end(), ""))
             starts.sort()
         candidates: list[Candidate] = []
+        spans = self._spans
         cursor = begin
         index = 0
         count = len(starts)
@@ -553,7 +558,19 @@ class Scanner:
                 if read == _SKIP:
                     continue
                 if read:
-                    decided = self._single(text, position, read, final, shift)
+                    # _single, inlined: most mentions come this way.
+                    end = position + len(read)
+                    written = text[position:end]
+                    answer = spans.get(written)
+                    if answer is None:
+                        answer = self._span_answer(written, read)
+                    if answer[0] and " " not in written and "-" not in written:
+                        candidates.append(
+                            Candidate(position + shift, end + shift, written, answer[0], "key", None, answer[1])
+                        )
+                        cursor = end
+                        continue
+                    decided = self._key_candidate(text, position, end, written, answer, final, shift)
                 else:
                     decided = self._key_span(text, position, final)
                     if isinstance(decided, Candidate):
@@ -584,14 +601,17 @@ class Scanner:
         """The span of a key the view already found whole (see :meth:`_verdict`)."""
         end = position + len(key)
         written = text[position:end]
-        answer = self._spans.get(written)
-        if answer is None:
-            form = key if written.isascii() else prefold_name(written)
-            answer = self._key_answer(key, form, written.islower())
-            if len(self._spans) > _MAX_ANSWERS:
-                self._spans.clear()
-            self._spans[written] = answer
+        answer = self._spans.get(written) or self._span_answer(written, key)
         return self._key_candidate(text, position, end, written, answer, final, shift)
+
+    def _span_answer(self, written: str, key: str) -> tuple[Evidence, Match | None]:
+        """The answer for a span the view found whole, kept by the span as written."""
+        form = key if written.isascii() else prefold_name(written)
+        answer = self._key_answer(key, form, written.islower(), keep=False)
+        if len(self._spans) > _MAX_ANSWERS:
+            self._spans.clear()
+        self._spans[written] = answer
+        return answer
 
     def _at(
         self, text: str, starts: list[tuple[int, int, str]], final: bool, bound: frozenset[str]

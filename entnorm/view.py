@@ -11,7 +11,9 @@ one character; :class:`ViewMap` records only the exceptions.
 
 from __future__ import annotations
 
+import codecs
 import re
+import threading
 import unicodedata
 from bisect import bisect_right
 
@@ -41,6 +43,47 @@ _CASE_VIEW_TABLE = CharTable(_case_view_char, {c: chr(c) if chr(c).isalnum() els
 _ASCII_BYTES = bytes(ord(chr(c).lower()) if chr(c).isalnum() else 32 for c in range(256))
 _CASE_ASCII_BYTES = bytes(c if chr(c).isalnum() else 32 for c in range(256))
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+class _Uneven(threading.local):
+    """Where the runs of non-ASCII characters met by the encoder below folded to other than one character each."""
+
+    positions: list[int]
+    lengths: list[int]
+
+
+_UNEVEN = _Uneven()
+
+
+def _folding_handler(table: CharTable) -> str:
+    """Register an encoding error handler that folds each run of non-ASCII characters through ``table``.
+
+    ``text.encode("ascii", handler)`` then makes the view of mostly-ASCII
+    text in one pass, with a Python call per run of other characters only,
+    and notes in :data:`_UNEVEN` the characters that did not fold to exactly
+    one character.
+    """
+
+    def fold(error: UnicodeError) -> tuple[str, int]:
+        assert isinstance(error, UnicodeEncodeError)
+        start, end = error.start, error.end
+        folded = []
+        for offset in range(start, end):
+            char = table[ord(error.object[offset])] or ""
+            if len(char) != 1:
+                _UNEVEN.positions.append(offset)
+                _UNEVEN.lengths.append(len(char))
+            folded.append(char)
+        view = "".join(folded)
+        return (view if view.isascii() else view.encode("ascii", "replace").decode("ascii")), end
+
+    name = f"entnorm-view-{id(table)}"
+    codecs.register_error(name, fold)
+    return name
+
+
+_FOLD = _folding_handler(_VIEW_TABLE)
+_CASE_FOLD = _folding_handler(_CASE_VIEW_TABLE)
 
 
 class ViewMap:
@@ -103,28 +146,20 @@ def make_view(text: str, *, keep_case: bool = False) -> tuple[str, ViewMap]:
     'VUCIC met SHoygu'
     """
     ascii_table = _CASE_ASCII_BYTES if keep_case else _ASCII_BYTES
-    table = _CASE_VIEW_TABLE if keep_case else _VIEW_TABLE
     if text.isascii():
         return text.encode("ascii").translate(ascii_table).decode("ascii"), IDENTITY
-    runs = list(_NON_ASCII.finditer(text))
-    if len(runs) * 8 > len(text):  # mostly another script: one pass through the table
-        view = text.translate(table)
-    else:
-        ascii_view = text.encode("ascii", "replace").translate(ascii_table).decode("ascii")
-        pieces = []
-        last = 0
-        for run in runs:
-            pieces.append(ascii_view[last : run.start()])
-            pieces.append(run.group().translate(table))
-            last = run.end()
-        pieces.append(ascii_view[last:])
-        view = "".join(pieces)
     positions: list[int] = []
     lengths: list[int] = []
-    for run in runs:
-        for offset, char in enumerate(run.group()):
-            length = len(table[ord(char)] or "")
-            if length != 1:
-                positions.append(run.start() + offset)
-                lengths.append(length)
+    if len(text.encode("utf-8")) - len(text) > len(text) // 4:  # mostly another script: one pass through the table
+        table = _CASE_VIEW_TABLE if keep_case else _VIEW_TABLE
+        view = text.translate(table)
+        for run in _NON_ASCII.finditer(text):
+            for offset, char in enumerate(run.group()):
+                length = len(table[ord(char)] or "")
+                if length != 1:
+                    positions.append(run.start() + offset)
+                    lengths.append(length)
+    else:  # mostly ASCII: a Python call per run of other characters
+        _UNEVEN.positions, _UNEVEN.lengths = positions, lengths
+        view = text.encode("ascii", _CASE_FOLD if keep_case else _FOLD).translate(ascii_table).decode("ascii")
     return view, (ViewMap(positions, lengths) if positions else IDENTITY)
