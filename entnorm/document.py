@@ -48,7 +48,7 @@ WAITING = _Waiting()
 
 @dataclass
 class _Slot:
-    """A candidate in the queue: decided (``mention`` or dropped) or waiting."""
+    """A candidate waiting in the queue, until decided (``mention`` or dropped)."""
 
     candidate: Candidate
     mention: Mention | None = None
@@ -73,7 +73,8 @@ class DocumentResolver:
         # acronym form -> (entity number, numbers of the entities it conflicts with)
         self._bindings: dict[str, tuple[int, tuple[int, ...]]] = {}
         self._bound: list[str] = []
-        self._queue: deque[_Slot] = deque()
+        # Mentions decided after something waited, and the slots of what waits, in text order.
+        self._queue: deque[_Slot | Mention] = deque()
         # Mentions final before anything waited, not yet handed out.
         self._done: list[Mention] = []
         # Waiting slots, in order and by the entities they might be (stale ones are skipped).
@@ -190,30 +191,32 @@ class DocumentResolver:
     def add(self, candidate: Candidate) -> None:
         """Take the next candidate (offsets in the document's text)."""
         top = candidate.best
-        if (top is not None and not self._queue and candidate.kind == "key" and candidate.definition is None
+        if (top is not None and candidate.kind == "key" and candidate.definition is None
                 and top.score >= self._threshold):
-            # What _decision does for most candidates, inlined: a confident key, final now.
+            # What _decision does for most candidates, inlined: a confident key.
             number = self._numbers[top.entity.id]
             if number not in self._named:
                 self._name(number)
-            self._done.append(Mention(
+            mention = Mention(
                 candidate.start, candidate.end, candidate.text, top.entity, top.score, top.method, False,
                 top.alternatives,
-            ))
+            )
+            (self._queue if self._queue else self._done).append(mention)
             return
         decided = self._decision(candidate)
         if decided is not WAITING and not self._queue:  # nothing waits before it: final now
             if decided is not None:
                 self._done.append(decided)  # type: ignore[arg-type]
             return
+        if decided is not WAITING:
+            if decided is not None:
+                self._queue.append(decided)  # type: ignore[arg-type]
+            return
         slot = _Slot(candidate)
         self._queue.append(slot)
-        if decided is WAITING:
-            self._waiting.append(slot)
-            for number in candidate.evidence:
-                self._waiting_for.setdefault(number, []).append(slot)
-        else:
-            slot.mention, slot.waiting = decided, False  # type: ignore[assignment]
+        self._waiting.append(slot)
+        for number in candidate.evidence:
+            self._waiting_for.setdefault(number, []).append(slot)
 
     def ready(self, position: int) -> list[Mention]:
         """Mentions decided so far, in order, up to the first still waiting.
@@ -226,6 +229,10 @@ class DocumentResolver:
         queue = self._queue
         while queue:
             head = queue[0]
+            if isinstance(head, Mention):
+                out.append(head)
+                queue.popleft()
+                continue
             if head.waiting and position - head.candidate.start <= self._window:
                 break
             queue.popleft()
@@ -243,7 +250,12 @@ class DocumentResolver:
 
     def close(self) -> list[Mention]:
         """The remaining mentions at the end of the document; waiting candidates are dropped."""
-        out = self._done + [slot.mention for slot in self._queue if slot.mention is not None]
+        out = self._done
+        for item in self._queue:
+            if isinstance(item, Mention):
+                out.append(item)
+            elif item.mention is not None:
+                out.append(item.mention)
         self._done = []
         self._queue.clear()
         self._waiting.clear()
