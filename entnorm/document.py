@@ -117,13 +117,17 @@ class DocumentResolver:
         ranked = rank(self._index, boosted, 1)
         return ranked[0] if ranked and ranked[0].score >= self._threshold else None
 
-    def _name(self, number: int) -> None:
-        """Note that the document names entity ``number``; waiting candidates may now resolve."""
+    def _name(self, number: int, position: int) -> None:
+        """Note that the document names entity ``number`` at ``position``; waiting candidates may now resolve.
+
+        Only those that began at most the window before it: what :meth:`ready`
+        has not dropped yet depends on how the text arrived, this does not.
+        """
         if number in self._named:
             return
         self._named.add(number)
         for slot in self._waiting_for.pop(number, ()):
-            if slot.waiting:
+            if slot.waiting and position - slot.candidate.start <= self._window:
                 match = self._with_context(slot.candidate.evidence)
                 if match is not None:
                     slot.mention, slot.waiting = self._mention(slot.candidate, match, "context"), False
@@ -166,7 +170,7 @@ class DocumentResolver:
         if candidate.kind in ("acronym", "bound"):
             bound = self._bound_mention(candidate)
             if bound is not None:
-                self._name(self._numbers[bound.entity.id])
+                self._name(self._numbers[bound.entity.id], candidate.start)
                 return bound
         top = candidate.best
         if top is None:
@@ -179,7 +183,7 @@ class DocumentResolver:
                 conflict = self._define(candidate, top)
                 if conflict is not None:
                     return conflict
-            self._name(self._numbers[top.entity.id])
+            self._name(self._numbers[top.entity.id], candidate.start)
             return self._mention(candidate, top)
         match = self._with_context(candidate.evidence)
         if match is not None:
@@ -196,7 +200,7 @@ class DocumentResolver:
             # What _decision does for most candidates, inlined: a confident key.
             number = self._numbers[top.entity.id]
             if number not in self._named:
-                self._name(number)
+                self._name(number, candidate.start)
             mention = Mention(
                 candidate.start, candidate.end, candidate.text, top.entity, top.score, top.method, False,
                 top.alternatives,

@@ -66,6 +66,30 @@ def test_short_forms_link_through_the_whole_document(builtin: Normalizer) -> Non
     assert builtin.annotate("Vui said no.") == []
 
 
+@pytest.mark.parametrize("window_reaches", [True, False])
+def test_the_context_window_does_not_depend_on_when_mentions_are_read(
+    builtin: Normalizer, window_reaches: bool
+) -> None:
+    from entnorm.document import DocumentResolver
+
+    text = "Vui said no. " + "The talks went on. " * 20 + "Later Aleksandar Vučić said yes."
+    candidates, _ = builtin._scanner.scan(text)
+    named = text.index("Aleksandar")
+    window = named + 5 if window_reaches else named - 5
+    results = []
+    for read_at in (None, named - 1, named):  # ready() never called early, or just before the full name
+        resolver = DocumentResolver(builtin._index, builtin.threshold, window)
+        found = []
+        for candidate in candidates:
+            if read_at is not None and candidate.start >= read_at and not found:
+                found += resolver.ready(read_at)
+            resolver.add(candidate)
+        found += resolver.close()
+        results.append([(m.text, m.method) for m in found])
+    first = [("Vui", "context")] if window_reaches else []
+    assert results == [[*first, ("Aleksandar Vučić", "exact")]] * 3
+
+
 def test_weak_alias_links_only_when_the_document_names_its_entity(builtin: Normalizer) -> None:
     assert builtin.annotate("the foreign intelligence service said") == []
     found = builtin.annotate("The SVR spoke. Later the foreign intelligence service said more.")
