@@ -383,6 +383,8 @@ class Scanner:
         """``(acronym, start, end)`` of a ``(ACR)`` or ``, ACR,`` at ``end``, if there is one."""
         if len(text) - end < _DEFINITION_REACH and not final:
             return INCOMPLETE
+        if text[end : end + 4].lstrip()[:1] not in ("(", ","):  # what _DEFINITION needs, quickly
+            return None
         found = _DEFINITION.match(text, end)
         if found is None:
             return None

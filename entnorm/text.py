@@ -189,6 +189,32 @@ def decoded(source: Source, encoding: str | None = None, errors: str = "strict")
     return _decoded(_chunks(source), encoding, errors)
 
 
+def _batches(
+    source: Source,
+    scanner: Scanner,
+    index: Index,
+    threshold: float,
+    *,
+    encoding: str | None = None,
+    errors: str = "strict",
+    separator: re.Pattern[str] | None = None,
+    keep_text: bool = False,
+) -> Iterator[tuple[int, list[Mention | str]]]:
+    """``(document number, mentions and text pieces final now)`` for a whole stream, in order."""
+    number = 0
+    offset = 0
+    document = _Document(scanner, index, threshold, 0, keep_text)
+    for piece, ends in split_documents(decoded(source, encoding, errors), separator):
+        offset += len(piece)
+        with collector_paused():  # see the module docstring
+            items = document.feed(piece, final=ends)
+        if items:
+            yield number, items
+        if ends:
+            number += 1
+            document = _Document(scanner, index, threshold, offset, keep_text)
+
+
 def events(
     source: Source,
     scanner: Scanner,
@@ -203,29 +229,31 @@ def events(
     """``(document number, mention or text piece)`` for a whole stream, in order.
 
     Documents are split at matches of ``separator`` (see :func:`split_documents`);
-    without one the stream is one document.
+    without one the stream is one document. Text pieces come only with ``keep_text``.
     """
-    number = 0
-    offset = 0
-    document = _Document(scanner, index, threshold, 0, keep_text)
-    for piece, ends in split_documents(decoded(source, encoding, errors), separator):
-        offset += len(piece)
-        with collector_paused():  # see the module docstring
-            items = document.feed(piece, final=ends)
+    batches = _batches(
+        source, scanner, index, threshold, encoding=encoding, errors=errors, separator=separator,
+        keep_text=keep_text,
+    )
+    for number, items in batches:
         for item in items:
             yield number, item
-        if ends:
-            number += 1
-            document = _Document(scanner, index, threshold, offset, keep_text)
 
 
-def stream_mentions(source: Source, scanner: Scanner, index: Index, threshold: float, **options: object) -> Iterator[
-    Mention
-]:
+def stream_mentions(
+    source: Source,
+    scanner: Scanner,
+    index: Index,
+    threshold: float,
+    *,
+    encoding: str | None = None,
+    errors: str = "strict",
+    separator: re.Pattern[str] | None = None,
+) -> Iterator[Mention]:
     """The mentions of a stream, as soon as they are final."""
-    for _, item in events(source, scanner, index, threshold, **options):  # type: ignore[arg-type]
-        if isinstance(item, Mention):
-            yield item
+    batches = _batches(source, scanner, index, threshold, encoding=encoding, errors=errors, separator=separator)
+    for _, items in batches:
+        yield from items  # type: ignore[misc]  # mentions only, without keep_text
 
 
 def render(mention: Mention, style: Style) -> str:
