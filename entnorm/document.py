@@ -128,7 +128,7 @@ class DocumentResolver:
         self._named.add(number)
         for slot in self._waiting_for.pop(number, ()):
             if slot.waiting and position - slot.candidate.start <= self._window:
-                match = self._with_context(slot.candidate.evidence)
+                match = self._with_context(slot.candidate.evidence_of(self._index))
                 if match is not None:
                     slot.mention, slot.waiting = self._mention(slot.candidate, match, "context"), False
 
@@ -142,7 +142,7 @@ class DocumentResolver:
             score = share([Z["acronym"]])[0]
             entity = self._index.entities[number]
             return Mention(candidate.start, candidate.end, candidate.text, entity, score, "context")
-        ranked = rank(self._index, candidate.evidence, 1)
+        ranked = rank(self._index, candidate.evidence_of(self._index), 1)
         if not ranked or not conflicts:
             return None
         return self._mention(candidate, ranked[0], conflicts=self._entities(conflicts))
@@ -174,7 +174,7 @@ class DocumentResolver:
                 return bound
         top = candidate.best
         if top is None:
-            ranked = rank(self._index, candidate.evidence, 1)
+            ranked = rank(self._index, candidate.evidence_of(self._index), 1)
             if not ranked:
                 return None
             top = ranked[0]
@@ -185,7 +185,7 @@ class DocumentResolver:
                     return conflict
             self._name(self._numbers[top.entity.id], candidate.start)
             return self._mention(candidate, top)
-        match = self._with_context(candidate.evidence)
+        match = self._with_context(candidate.evidence_of(self._index))
         if match is not None:
             return self._mention(candidate, match, "context")
         return WAITING if candidate.kind in ("key", "fuzzy") else None
@@ -219,7 +219,7 @@ class DocumentResolver:
         slot = _Slot(candidate)
         self._queue.append(slot)
         self._waiting.append(slot)
-        for number in candidate.evidence:
+        for number in candidate.evidence_of(self._index):
             self._waiting_for.setdefault(number, []).append(slot)
 
     def ready(self, position: int) -> list[Mention]:

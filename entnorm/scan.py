@@ -118,21 +118,32 @@ class Candidate:
     Attributes:
         start, end: offsets into the scanned text.
         text: the span as written.
-        evidence: the entities it reaches (see :mod:`entnorm.evidence`).
+        evidence: the entities it reaches (see :mod:`entnorm.evidence`), or None
+            for a key span until :meth:`evidence_of` computes them (most
+            spans never need them: their best match decides).
         kind: ``key``, ``acronym``, ``fuzzy`` or ``bound`` (an acronym this
             document defined).
         definition: ``(acronym, start, end)`` of a ``Long Form (ACR)`` or
             ``Long Form, ACR,`` right after the span.
         best: the best match of ``evidence`` when already known.
+        key: the index key of a ``key`` span.
     """
 
     start: int
     end: int
     text: str
-    evidence: Evidence
+    evidence: Evidence | None
     kind: str
     definition: tuple[str, int, int] | None = None
     best: Match | None = None
+    key: str = ""
+
+    def evidence_of(self, index: Index) -> Evidence:
+        """The entities this span reaches, computed on first use where not known yet."""
+        evidence = self.evidence
+        if evidence is None:
+            evidence = self.evidence = span_evidence(index, self.key, self.text)
+        return evidence
 
     def shifted(self, shift: int) -> Candidate:
         """This candidate with offsets ``shift`` further on."""
@@ -142,7 +153,7 @@ class Candidate:
         if definition is not None:
             definition = (definition[0], definition[1] + shift, definition[2] + shift)
         return Candidate(
-            self.start + shift, self.end + shift, self.text, self.evidence, self.kind, definition, self.best
+            self.start + shift, self.end + shift, self.text, self.evidence, self.kind, definition, self.best, self.key
         )
 
 
@@ -211,7 +222,7 @@ class Scanner:
         self._token_keys: dict[str, str] = {}
         self._answers: dict[tuple[str, str, bool], tuple[Evidence, Match | None]] = {}
         # The same, for spans the view found whole, by the span as written.
-        self._spans: dict[str, tuple[Evidence, Match | None]] = {}
+        self._spans: dict[str, Match | None] = {}
         self._fuzzy: dict[str, Evidence] = {}
 
     def __getstate__(self) -> dict[str, Any]:
@@ -285,26 +296,21 @@ class Scanner:
         count, key = best
         start, end = first.start, words[count - 1].end
         written = text[start:end]
-        answer = self._key_answer(key, prefold_name(written), written.islower())
-        return self._key_candidate(text, start, end, written, answer, final, 0)
+        evidence, match = self._key_answer(key, prefold_name(written), written.islower())
+        return self._key_candidate(text, start, end, written, evidence, match, final, 0, key)
 
     def _key_answer(self, key: str, form: str, lowercase: bool, keep: bool = True) -> tuple[Evidence, Match | None]:
         """Evidence and best match for a span with this key, prefolded form and case.
 
         Names repeat in text, so answers are kept (the table never changes),
-        unless ``keep`` is false (the caller keeps them).
-        Running text capitalizes names: an all lower-case span ("little") only
-        reaches entities listed in lower case (weak aliases), not Mr Little.
+        unless ``keep`` is false (the caller keeps them). See :func:`_key_evidence`.
         """
         cached = self._answers.get((key, form, lowercase))
         if cached is not None:
             return cached
-        evidence: Evidence = {}
-        key_evidence(self._index, form, key, evidence)
+        evidence = _key_evidence(self._index, key, form, lowercase)
         match: Match | None = UNKNOWN
-        if lowercase:
-            evidence = {n: hit for n, hit in evidence.items() if not _has_capitals(hit[2])}
-        elif self._known is not None:
+        if not lowercase and self._known is not None:
             match = self._known.of_key(key, form)
         if match is UNKNOWN:
             ranked = rank(self._index, evidence, 1)
@@ -360,15 +366,14 @@ class Scanner:
         return Candidate(start, end, text[start:end], evidence, "fuzzy")
 
     def _key_candidate(
-        self, text: str, start: int, end: int, written: str, answer: tuple[Evidence, Match | None], final: bool,
-        shift: int,
+        self, text: str, start: int, end: int, written: str, evidence: Evidence | None, match: Match | None,
+        final: bool, shift: int, key: str,
     ) -> Candidate | _Incomplete | None:
-        """The candidate of a key span ``text[start:end]``, offsets ``shift`` further on.
+        """The candidate of a key span ``text[start:end]`` (none without a match), offsets ``shift`` further on.
 
         A span of several words notes a ``(ACR)`` or ``, ACR,`` right after it.
         """
-        evidence, match = answer
-        if not evidence:
+        if match is None:
             return None
         definition = None
         if " " in written or "-" in written:
@@ -377,7 +382,7 @@ class Scanner:
                 return INCOMPLETE
             if found is not None:
                 definition = (found[0], found[1] + shift, found[2] + shift)
-        return Candidate(start + shift, end + shift, written, evidence, "key", definition, match)
+        return Candidate(start + shift, end + shift, written, evidence, "key", definition, match, key)
 
     def _definition(self, text: str, end: int, final: bool) -> tuple[str, int, int] | _Incomplete | None:
         """``(acronym, start, end)`` of a ``(ACR)`` or ``, ACR,`` at ``end``, if there is one."""
@@ -563,16 +568,16 @@ class Scanner:
                     # _single, inlined: most mentions come this way.
                     end = position + len(read)
                     written = text[position:end]
-                    answer = spans.get(written)
-                    if answer is None:
-                        answer = self._span_answer(written, read)
-                    if answer[0] and " " not in written and "-" not in written:
+                    match = spans.get(written, UNKNOWN)
+                    if match is UNKNOWN:
+                        match = self._span_match(written, read)
+                    if match is not None and " " not in written and "-" not in written:
                         candidates.append(
-                            Candidate(position + shift, end + shift, written, answer[0], "key", None, answer[1])
+                            Candidate(position + shift, end + shift, written, None, "key", None, match, read)
                         )
                         cursor = end
                         continue
-                    decided = self._key_candidate(text, position, end, written, answer, final, shift)
+                    decided = self._key_candidate(text, position, end, written, None, match, final, shift, read)
                 else:
                     decided = self._key_span(text, position, final)
                     if isinstance(decided, Candidate):
@@ -603,17 +608,26 @@ class Scanner:
         """The span of a key the view already found whole (see :meth:`_verdict`)."""
         end = position + len(key)
         written = text[position:end]
-        answer = self._spans.get(written) or self._span_answer(written, key)
-        return self._key_candidate(text, position, end, written, answer, final, shift)
+        match = self._spans.get(written, UNKNOWN)
+        if match is UNKNOWN:
+            match = self._span_match(written, key)
+        return self._key_candidate(text, position, end, written, None, match, final, shift, key)
 
-    def _span_answer(self, written: str, key: str) -> tuple[Evidence, Match | None]:
-        """The answer for a span the view found whole, kept by the span as written."""
+    def _span_match(self, written: str, key: str) -> Match | None:
+        """The best match of a span the view found whole (None: no entity), kept by the span as written.
+
+        Its evidence is left for :meth:`Candidate.evidence_of`: a match known in
+        advance needs none.
+        """
         form = key if written.isascii() else prefold_name(written)
-        answer = self._key_answer(key, form, written.islower(), keep=False)
+        lowercase = written.islower()
+        match = UNKNOWN if lowercase or self._known is None else self._known.of_key(key, form)
+        if match is UNKNOWN:
+            match = self._key_answer(key, form, lowercase, keep=False)[1]
         if len(self._spans) > _MAX_ANSWERS:
             self._spans.clear()
-        self._spans[written] = answer
-        return answer
+        self._spans[written] = match
+        return match
 
     def _at(
         self, text: str, starts: list[tuple[int, int, str]], final: bool, bound: frozenset[str]
@@ -647,9 +661,9 @@ class Scanner:
         same = [c for c in options if c.end == longest.end and c is not longest]
         if not same:
             return longest
-        evidence = dict(longest.evidence)
+        evidence = dict(longest.evidence_of(self._index))
         for other in same:
-            for entity, (z, method, alias) in other.evidence.items():
+            for entity, (z, method, alias) in other.evidence_of(self._index).items():
                 if entity not in evidence or z > evidence[entity][0]:
                     evidence[entity] = (z, method, alias)
         return Candidate(longest.start, longest.end, longest.text, evidence, longest.kind, longest.definition, None)
@@ -694,6 +708,24 @@ def _trigger_patterns(index: Index, firsts: Iterable[str]) -> set[str]:
         if word in lower:
             patterns.add(word)
     return patterns
+
+
+def span_evidence(index: Index, key: str, written: str) -> Evidence:
+    """The evidence of a span of running text written ``written`` whose key is ``key``."""
+    return _key_evidence(index, key, key if written.isascii() else prefold_name(written), written.islower())
+
+
+def _key_evidence(index: Index, key: str, form: str, lowercase: bool) -> Evidence:
+    """Evidence of a span with this key, prefolded form and case.
+
+    Running text capitalizes names: an all lower-case span ("little") only
+    reaches entities listed in lower case (weak aliases), not Mr Little.
+    """
+    evidence: Evidence = {}
+    key_evidence(index, form, key, evidence)
+    if lowercase:
+        evidence = {n: hit for n, hit in evidence.items() if not _has_capitals(hit[2])}
+    return evidence
 
 
 def _has_capitals(text: str) -> bool:
