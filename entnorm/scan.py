@@ -175,8 +175,8 @@ class Scanner:
     """
 
     __slots__ = (
-        "_acronym_forms", "_acronyms", "_answers", "_fuzzy", "_index", "_known", "_longest_trigger", "_max_words",
-        "_patterns", "_prefixes", "_quick", "_spans", "_token_keys", "_trigger_words", "_triggers",
+        "_acronym_forms", "_acronym_views", "_acronyms", "_answers", "_fuzzy", "_index", "_known", "_longest_trigger",
+        "_max_words", "_patterns", "_prefixes", "_quick", "_spans", "_token_keys", "_trigger_words", "_triggers",
     )
     # Rebuilt, not pickled: the automata cannot be, the caches need not be.
     _TRANSIENT = ("_acronyms", "_answers", "_fuzzy", "_spans", "_token_keys", "_triggers")
@@ -211,14 +211,25 @@ class Scanner:
             self._trigger_words.append((word, ends))
         forms = sorted(index.acronyms)
         dotted = [".".join(f) + "." for f in forms if f.isascii() and f.isupper() and f.isalpha() and len(f) <= 4]
-        self._acronym_forms = [*forms, *dotted]
+        # Acronyms are looked for in the view too (so only as whole words), each
+        # as its view (U.S. as "U S"); a hit is then compared with the text.
+        by_view: dict[str, list[str]] = {}
+        for form in [*forms, *dotted]:
+            seen = make_view(form, keep_case=True)[0].strip()
+            if seen:  # else no letter or digit: never a word of its own
+                by_view.setdefault(seen, []).append(form)
+        self._acronym_views = sorted(by_view)
+        self._acronym_forms = [by_view[seen] for seen in self._acronym_views]
         self._start()
 
     def _start(self) -> None:
         """Build the automata and empty caches (after construction or unpickling)."""
         # The view is ASCII: bytes are its characters, and searching bytes is faster.
         self._triggers = ahocorasick_rs.BytesAhoCorasick([f" {p} ".encode("ascii") for p in self._patterns])
-        self._acronyms = ahocorasick_rs.AhoCorasick(self._acronym_forms) if self._acronym_forms else None
+        self._acronyms = (
+            ahocorasick_rs.BytesAhoCorasick([f" {v} ".encode("ascii", "replace") for v in self._acronym_views])
+            if self._acronym_views else None
+        )
         self._token_keys: dict[str, str] = {}
         self._answers: dict[tuple[str, str, bool], tuple[Evidence, Match | None]] = {}
         # The same, for spans the view found whole, by the span as written.
@@ -451,8 +462,8 @@ class Scanner:
         quick = self._quick and offsets is IDENTITY
         words = self._trigger_words
         pending: dict[int, tuple[str, int]] = {}
-        found = self._triggers.find_matches_as_indexes(padded.encode("ascii", "replace"), overlapping=True)
-        for pattern, at, to in found:
+        data = padded.encode("ascii", "replace")
+        for pattern, at, to in self._triggers.find_matches_as_indexes(data, overlapping=True):
             position = look + (at + 1 - shift if offsets is IDENTITY else original(at + 1 - shift))
             if not begin <= position < safe_end:
                 continue
@@ -468,12 +479,16 @@ class Scanner:
             starts.append((position, -1, _PENDING if quick else ""))
         if self._acronyms is not None:
             length = len(text)
-            for _, at, to in self._acronyms.find_matches_as_indexes(text[look:], overlapping=True):
-                at += look
-                to += look
-                # Most hits lie inside a word (RO in EUROPE): no acronym there (see _acronym_span).
-                if at >= begin and not (at and _WORD_CHAR(text[at - 1])) and not (to < length and _WORD_CHAR(text[to])):
-                    starts.append((at, to, ""))
+            for pattern, at, _ in self._acronyms.find_matches_as_indexes(data, overlapping=True):
+                start = look + (at + 1 - shift if offsets is IDENTITY else original(at + 1 - shift))
+                if start < begin:
+                    continue
+                for form in self._acronym_forms[pattern]:
+                    end = start + len(form)
+                    # As written, and a word of its own (see _acronym_span).
+                    if (text.startswith(form, start) and not (start and _WORD_CHAR(text[start - 1]))
+                            and not (end < length and _WORD_CHAR(text[end]))):
+                        starts.append((start, end, ""))
         starts.sort()
         return starts, safe_end, padded, pending
 
