@@ -70,6 +70,7 @@ class DocumentResolver:
         self._window = window
         self._numbers = index.numbers
         self._named: set[int] = set()
+        self._named_ids: set[str] = set()  # the same, by entity id
         # acronym form -> (entity number, numbers of the entities it conflicts with)
         self._bindings: dict[str, tuple[int, tuple[int, ...]]] = {}
         self._bound: list[str] = []
@@ -126,6 +127,7 @@ class DocumentResolver:
         if number in self._named:
             return
         self._named.add(number)
+        self._named_ids.add(self._index.entities[number].id)
         for slot in self._waiting_for.pop(number, ()):
             if slot.waiting and position - slot.candidate.start <= self._window:
                 match = self._with_context(slot.candidate.evidence_of(self._index))
@@ -198,9 +200,8 @@ class DocumentResolver:
         if (top is not None and candidate.kind == "key" and candidate.definition is None
                 and top.score >= self._threshold):
             # What _decision does for most candidates, inlined: a confident key.
-            number = self._numbers[top.entity.id]
-            if number not in self._named:
-                self._name(number, candidate.start)
+            if top.entity.id not in self._named_ids:
+                self._name(self._numbers[top.entity.id], candidate.start)
             mention = Mention(
                 candidate.start, candidate.end, candidate.text, top.entity, top.score, top.method, False,
                 top.alternatives,

@@ -586,7 +586,13 @@ class Scanner:
                     match = spans.get(written, UNKNOWN)
                     if match is UNKNOWN:
                         match = self._span_match(written, read)
-                    if match is not None and " " not in written and "-" not in written:
+                    if match is not None and (
+                        (" " not in written and "-" not in written)  # one word defines no acronym
+                        or (
+                            (final or len(text) - end >= _DEFINITION_REACH)
+                            and text[end : end + 4].lstrip()[:1] not in ("(", ",")  # see _definition
+                        )
+                    ):
                         candidates.append(
                             Candidate(position + shift, end + shift, written, None, "key", None, match, read)
                         )
