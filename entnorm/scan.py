@@ -157,6 +157,13 @@ class Candidate:
         )
 
 
+class _Trigger(NamedTuple):
+    word: str
+    is_key: bool
+    is_prefix: bool
+    ends: str
+
+
 class _Word(NamedTuple):
     start: int
     end: int
@@ -201,14 +208,16 @@ class Scanner:
                 initials.setdefault(words[0], set()).add(words[1][:1])
         self._prefixes = frozenset(prefixes)
         self._max_words = max_words
-        # The key word each pattern stands for (as its lower case), and the
-        # lower-case letters that end the search when the next word begins with
-        # one (see _starts): none where the word is a key itself.
+        # For each pattern, a _Trigger: the key word it stands for (as its
+        # lower case), whether that is a key and begins longer keys, and the
+        # lower-case letters that end the search when the next word begins
+        # with one (see _starts): none where the word is a key itself.
         self._trigger_words = []
         for pattern in self._patterns:
             word = pattern.lower()
-            ends = "" if word in index.keys else "".join(sorted(set(_LOWER) - initials.get(word, set())))
-            self._trigger_words.append((word, ends))
+            is_key = word in index.keys
+            ends = "" if is_key else "".join(sorted(set(_LOWER) - initials.get(word, set())))
+            self._trigger_words.append(_Trigger(word, is_key, word in self._prefixes, ends))
         forms = sorted(index.acronyms)
         dotted = [".".join(f) + "." for f in forms if f.isascii() and f.isupper() and f.isalpha() and len(f) <= 4]
         # Acronyms are looked for in the view too (so only as whole words), each
@@ -316,7 +325,7 @@ class Scanner:
         Names repeat in text, so answers are kept (the table never changes),
         unless ``keep`` is false (the caller keeps them). See :func:`_key_evidence`.
         """
-        cached = self._answers.get((key, form, lowercase))
+        cached = self._answers.get((key, form, lowercase)) if keep else None
         if cached is not None:
             return cached
         evidence = _key_evidence(self._index, key, form, lowercase)
@@ -438,7 +447,7 @@ class Scanner:
 
     def _starts(
         self, text: str, begin: int, final: bool
-    ) -> tuple[list[tuple[int, int, str]], int, str, dict[int, tuple[str, int]]]:
+    ) -> tuple[list[tuple[int, int, str]], int, str, dict[int, tuple[_Trigger, int]]]:
         """Where keys and acronyms may start in ``text[begin:]``, and where complete words stop.
 
         Returns ``(starts, safe_end, view, pending)``: ``starts`` are ``(offset,
@@ -461,21 +470,22 @@ class Scanner:
         original = offsets.original
         quick = self._quick and offsets is IDENTITY
         words = self._trigger_words
-        pending: dict[int, tuple[str, int]] = {}
+        pending: dict[int, tuple[_Trigger, int]] = {}
         data = padded.encode("ascii", "replace")
         for pattern, at, to in self._triggers.find_matches_as_indexes(data, overlapping=True):
             position = look + (at + 1 - shift if offsets is IDENTITY else original(at + 1 - shift))
             if not begin <= position < safe_end:
                 continue
             if quick:
-                word, ends = words[pattern]
+                trigger = words[pattern]
+                ends = trigger.ends
                 # A word that only begins keys, then a lower-case word no key
                 # continues with: nothing starts here (what _verdict finds as _SKIP).
                 if (ends and to < len(padded) and padded[to] in ends
-                        and text[position + len(word)] in _ONE_CHAR_SEPARATORS
+                        and text[position + len(trigger.word)] in _ONE_CHAR_SEPARATORS
                         and not (position and text[position - 1] in _TRICKY)):
                     continue
-                pending[position] = (word, to)
+                pending[position] = (trigger, to)
             starts.append((position, -1, _PENDING if quick else ""))
         if self._acronyms is not None:
             length = len(text)
@@ -492,7 +502,7 @@ class Scanner:
         starts.sort()
         return starts, safe_end, padded, pending
 
-    def _verdict(self, text: str, view: str, position: int, word: str, view_end: int, final: bool) -> str:
+    def _verdict(self, text: str, view: str, position: int, trigger: _Trigger, view_end: int, final: bool) -> str:
         """The span at a trigger read from the view alone, when its words are plain.
 
         Used only where the view maps text one character to one (so view offsets
@@ -506,9 +516,10 @@ class Scanner:
         if position and text[position - 1] in _TRICKY:
             return ""
         length = len(text)
-        end = position + len(word)
-        joined = word
-        best = word if word in keys else ""
+        joined = trigger.word
+        end = position + len(joined)
+        best = joined if trigger.is_key else ""
+        more = trigger.is_prefix  # whether longer keys begin with joined
         count = 1
         while True:
             if end + 3 > length and not final:
@@ -516,7 +527,7 @@ class Scanner:
             after = text[end : end + 1]
             if after in _TRICKY and not _POSSESSIVE_NEXT.match(text, end):
                 return ""
-            if joined not in prefixes or count >= self._max_words:
+            if not more or count >= self._max_words:
                 return best
             if after not in _ONE_CHAR_SEPARATORS or view[view_end : view_end + 1] in ("", " "):
                 return ""
@@ -528,9 +539,10 @@ class Scanner:
             end += 1 + len(nxt)
             view_end = view_stop + 1
             count += 1
+            more = joined in prefixes
             if joined in keys:
                 best = joined
-            elif not best and nxt[0].islower() and joined not in prefixes:
+            elif not best and nxt[0].islower() and not more:
                 # No key, and the word that ends the search is no name: nothing here
                 # (a fuzzy span needs capitalized words), unless the closer look
                 # reads the words differently: it does not for plain ones.
@@ -575,8 +587,8 @@ class Scanner:
             decided: Candidate | _Incomplete | None
             if read is _PENDING and (index == count or starts[index][0] != position):
                 # The common case, one key trigger here: its verdict, at most one span.
-                word, to = pending[position]
-                read = self._verdict(text, view, position, word, to, final)
+                trigger, to = pending[position]
+                read = self._verdict(text, view, position, trigger, to, final)
                 if read == _SKIP:
                     continue
                 if read:
@@ -610,8 +622,8 @@ class Scanner:
                 group = starts[index - 1 : group_end]
                 index = group_end
                 if read is _PENDING:
-                    word, to = pending[position]
-                    read = self._verdict(text, view, position, word, to, final)
+                    trigger, to = pending[position]
+                    read = self._verdict(text, view, position, trigger, to, final)
                     group = group[1:] if read == _SKIP else [(position, -1, read), *group[1:]]
                 decided = self._at(text, group, final, bound) if group else None
                 if isinstance(decided, Candidate):
