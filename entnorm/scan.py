@@ -95,6 +95,11 @@ _SKIP = "\x00skip"
 _PENDING = "\x00pending"  # a verdict not read yet: most triggers inside an earlier span never need one
 _ONE_CHAR_SEPARATORS = frozenset(" \t\n\u00a0-‐‑–—")
 _LOWER = "abcdefghijklmnopqrstuvwxyz"
+# What may follow a word and start a separator of _SEPARATOR (after _TRICKY ones).
+_CONTINUES = _ONE_CHAR_SEPARATORS | {"\r"}
+_LOST = frozenset("?\ufffd")
+# What may follow lost-letter marks at the end of a word (not a letter that makes them inside one).
+_ENDS_WORD = frozenset(" \t\n\r\u00a0.,;:!?)]}\"-") | {""}
 # Answers kept per scanner for spans seen before.
 _MAX_ANSWERS = 20_000
 # A fuzzy span needs at least this evidence (even odds alone) to be a candidate.
@@ -162,6 +167,7 @@ class _Trigger(NamedTuple):
     is_key: bool
     is_prefix: bool
     ends: str
+    lower: bool  # the pattern is in lower case
 
 
 class _Word(NamedTuple):
@@ -217,7 +223,7 @@ class Scanner:
             word = pattern.lower()
             is_key = word in index.keys
             ends = "" if is_key else "".join(sorted(set(_LOWER) - initials.get(word, set())))
-            self._trigger_words.append(_Trigger(word, is_key, word in self._prefixes, ends))
+            self._trigger_words.append(_Trigger(word, is_key, word in self._prefixes, ends, pattern[:1].islower()))
         forms = sorted(index.acronyms)
         dotted = [".".join(f) + "." for f in forms if f.isascii() and f.isupper() and f.isalpha() and len(f) <= 4]
         # Acronyms are looked for in the view too (so only as whole words), each
@@ -509,8 +515,9 @@ class Scanner:
         are text offsets). Returns the key of the longest span when every word is
         plain and separated by one space, hyphen or line break (the span then
         has the key's length); _SKIP when no key completes and the word that
-        stopped the search is in lower case (so not even a fuzzy span can start
-        here); "" when the words need the closer look of :meth:`_key_span`.
+        stopped the search is in lower case, or nothing can follow the first
+        word (so not even a fuzzy span can start here); "" when the words need
+        the closer look of :meth:`_key_span`.
         """
         keys, prefixes = self._index.keys, self._prefixes
         if position and text[position - 1] in _TRICKY:
@@ -521,14 +528,30 @@ class Scanner:
         best = joined if trigger.is_key else ""
         more = trigger.is_prefix  # whether longer keys begin with joined
         count = 1
+        last = len(joined)  # length of the last word read
         while True:
             if end + 3 > length and not final:
                 return ""
             after = text[end : end + 1]
-            if after in _TRICKY and not _POSSESSIVE_NEXT.match(text, end):
-                return ""
+            ended = False  # nothing can continue the name after this word
+            if after in _TRICKY:
+                if after in _LOST:  # lost letters end the word unless a letter follows (Vu?i?)
+                    stop = end + 1
+                    while stop < length and text[stop] in _LOST:
+                        stop += 1
+                    if (stop >= length and not final) or text[stop : stop + 1] not in _ENDS_WORD:
+                        return ""
+                    ended = True
+                elif not _POSSESSIVE_NEXT.match(text, end):
+                    return ""
+            elif after not in _CONTINUES and (after != "." or last > 3):  # see _SEPARATOR, _DOT_SEPARATOR
+                ended = True
             if not more or count >= self._max_words:
                 return best
+            if ended:
+                # What the closer look finds: the longest key, else, with one word
+                # only, nothing (a fuzzy span needs a second word).
+                return best or (_SKIP if count == 1 else "")
             if after not in _ONE_CHAR_SEPARATORS or view[view_end : view_end + 1] in ("", " "):
                 return ""
             view_stop = view.find(" ", view_end)
@@ -536,16 +559,17 @@ class Scanner:
                 return ""
             nxt = view[view_end:view_stop]
             joined = f"{joined} {nxt.lower()}"
-            end += 1 + len(nxt)
+            last = len(nxt)
+            end += 1 + last
             view_end = view_stop + 1
             count += 1
             more = joined in prefixes
             if joined in keys:
                 best = joined
-            elif not best and nxt[0].islower() and not more:
-                # No key, and the word that ends the search is no name: nothing here
-                # (a fuzzy span needs capitalized words), unless the closer look
-                # reads the words differently: it does not for plain ones.
+            elif not best and (nxt[0].islower() or trigger.lower) and not more:
+                # No key, and a word read is no name: nothing here (a fuzzy span
+                # needs capitalized words), unless the closer look reads the
+                # words differently: it does not for plain ones.
                 if end + 3 > length and not final:
                     return ""
                 return _SKIP if text[end : end + 1] not in _TRICKY else ""

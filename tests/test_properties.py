@@ -128,6 +128,8 @@ FRAGMENTS = [
     "Russia's foreign intelligence service", "Xavier Bethel", "Novi-Sad", "NOVI SAD", "Kiev", "US", "us",
     "Nato", "Serbian", "pro-VUCIC", "Russia-Ukraine", "said.Serbia", "Vuitton", "Вучић", "Шойгу", "é",
     "Vuc\u030cic\u0301", "the", "and", "said", "\n", "\n\n", " ", "  ", ", ", ". ", "(", ")", "’", "-", "?",
+    # words that only begin names, and what may end a word after them
+    "Aleksandar", "European", "Union", "security", "foreign", "Xavier Bethel!", "!", "?!", ".",
 ]
 documents = st.lists(st.sampled_from(FRAGMENTS), max_size=40).map(" ".join)
 
