@@ -478,21 +478,29 @@ class Scanner:
         words = self._trigger_words
         pending: dict[int, tuple[_Trigger, int]] = {}
         data = padded.encode("ascii", "replace")
-        for pattern, at, to in self._triggers.find_matches_as_indexes(data, overlapping=True):
-            position = look + (at + 1 - shift if offsets is IDENTITY else original(at + 1 - shift))
-            if not begin <= position < safe_end:
-                continue
-            if quick:
+        found = self._triggers.find_matches_as_indexes(data, overlapping=True)
+        if quick:  # view offsets are text offsets, shifted
+            base = look + 1 - shift
+            size = len(padded)
+            for pattern, at, to in found:
+                position = at + base
+                if not begin <= position < safe_end:
+                    continue
                 trigger = words[pattern]
-                ends = trigger.ends
+                ends = trigger[3]
                 # A word that only begins keys, then a lower-case word no key
                 # continues with: nothing starts here (what _verdict finds as _SKIP).
-                if (ends and to < len(padded) and padded[to] in ends
-                        and text[position + len(trigger.word)] in _ONE_CHAR_SEPARATORS
+                if (ends and to < size and padded[to] in ends
+                        and text[position + len(trigger[0])] in _ONE_CHAR_SEPARATORS
                         and not (position and text[position - 1] in _TRICKY)):
                     continue
                 pending[position] = (trigger, to)
-            starts.append((position, -1, _PENDING if quick else ""))
+                starts.append((position, -1, _PENDING))
+        else:
+            for _, at, _ in found:
+                position = look + (at + 1 - shift if offsets is IDENTITY else original(at + 1 - shift))
+                if begin <= position < safe_end:
+                    starts.append((position, -1, ""))
         if self._acronyms is not None:
             length = len(text)
             for pattern, at, _ in self._acronyms.find_matches_as_indexes(data, overlapping=True):
