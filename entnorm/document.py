@@ -194,20 +194,35 @@ class DocumentResolver:
 
     # -- the queue -----------------------------------------------------------
 
+    def add_all(self, candidates: list[Candidate]) -> int | None:
+        """Take candidates in text order, until one binds an acronym the table does not know.
+
+        Returns:
+            The end of that candidate (the text after it must be scanned again
+            for the acronym, see :attr:`bound`), or None when all were taken.
+        """
+        threshold, named_ids, bound = self._threshold, self._named_ids, self._bound
+        known = len(bound)
+        for candidate in candidates:
+            top = candidate.best
+            if (top is not None and candidate.kind == "key" and candidate.definition is None
+                    and top.score >= threshold):
+                # What add does for most candidates, inlined: a confident key.
+                if top.entity.id not in named_ids:
+                    self._name(self._numbers[top.entity.id], candidate.start)
+                mention = Mention(
+                    candidate.start, candidate.end, candidate.text, top.entity, top.score, top.method, False,
+                    top.alternatives,
+                )
+                (self._queue if self._queue else self._done).append(mention)
+                continue
+            self.add(candidate)
+            if len(bound) > known:
+                return candidate.end
+        return None
+
     def add(self, candidate: Candidate) -> None:
         """Take the next candidate (offsets in the document's text)."""
-        top = candidate.best
-        if (top is not None and candidate.kind == "key" and candidate.definition is None
-                and top.score >= self._threshold):
-            # What _decision does for most candidates, inlined: a confident key.
-            if top.entity.id not in self._named_ids:
-                self._name(self._numbers[top.entity.id], candidate.start)
-            mention = Mention(
-                candidate.start, candidate.end, candidate.text, top.entity, top.score, top.method, False,
-                top.alternatives,
-            )
-            (self._queue if self._queue else self._done).append(mention)
-            return
         decided = self._decision(candidate)
         if decided is not WAITING and not self._queue:  # nothing waits before it: final now
             if decided is not None:

@@ -125,17 +125,14 @@ class _Document:
         again, now looking for that acronym too.
         """
         resolver = self._resolver
-        bound = resolver.bound
         while True:
-            known = len(bound)
-            found, resume = self._scanner.scan(self._buffer, begin, final=final, bound=bound, shift=self._base)
-            for candidate in found:
-                resolver.add(candidate)
-                if len(bound) > known:
-                    begin = candidate.end - self._base
-                    break
-            else:
+            found, resume = self._scanner.scan(
+                self._buffer, begin, final=final, bound=resolver.bound, shift=self._base
+            )
+            binding = resolver.add_all(found)
+            if binding is None:
                 return resume
+            begin = binding - self._base
 
     def _release(self, mentions: list[Mention], horizon: int) -> list[Mention | str]:
         if not self._keep_text:
