@@ -130,8 +130,11 @@ def _mention_record(mention: Mention, doc: int | None, offset: int = 0) -> dict[
     return record
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # json.dumps would make one per call
+
+
 def _json(record: object) -> str:
-    return json.dumps(record, ensure_ascii=False) + "\n"
+    return _ENCODER.encode(record) + "\n"
 
 
 # -- workers -------------------------------------------------------------------

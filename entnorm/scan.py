@@ -1,14 +1,18 @@
 """Finding candidate name spans in running text, in one pass, with offsets.
 
 Use :class:`Scanner` through :meth:`entnorm.Normalizer.annotate` and friends.
-Two Aho–Corasick automata (``ahocorasick_rs``, Rust) run over the text at C
-speed: one over a folded view of it (see :mod:`entnorm.view`) for the words a
-key can start with, padded by spaces so that only whole words match; one over
-the text itself for acronyms, which are case-sensitive. Only at those places
-does Python look closer: it reads the words that follow, joins their keys and
-keeps the longest one the index knows (leftmost-longest, no overlaps). Where a
-key's first words match but no key completes, a short capitalized
-continuation is tried against the fuzzy index (``Xavier Bethel``).
+Two Aho–Corasick automata (``ahocorasick_rs``, Rust) run at C speed over a
+folded view of the text (see :mod:`entnorm.view`) that keeps letter case:
+one for the words a key can start with, one for acronyms, each padded by
+spaces so that only whole words match (an acronym hit is then compared with
+the text: acronyms are case-sensitive). Only at those places does Python look
+closer: it reads the words that follow, joins their keys and keeps the
+longest one the index knows (leftmost-longest, no overlaps); where the view's
+words are plain it reads them from the view alone (see ``_verdict``), and
+the best match of a span written like a table entry comes precomputed (see
+:mod:`entnorm.answers`). Where a key's first words match but no key
+completes, a short capitalized continuation is tried against the fuzzy index
+(``Xavier Bethel``).
 
 A span covers name words only: titles, a leading ``the`` and a trailing
 possessive stay outside; hyphens and punctuation end a span (``pro-VUCIC``,
@@ -487,11 +491,11 @@ class Scanner:
                 if not begin <= position < safe_end:
                     continue
                 trigger = words[pattern]
-                ends = trigger[3]
+                ends = trigger.ends
                 # A word that only begins keys, then a lower-case word no key
                 # continues with: nothing starts here (what _verdict finds as _SKIP).
                 if (ends and to < size and padded[to] in ends
-                        and text[position + len(trigger[0])] in _ONE_CHAR_SEPARATORS
+                        and text[position + len(trigger.word)] in _ONE_CHAR_SEPARATORS
                         and not (position and text[position - 1] in _TRICKY)):
                     continue
                 pending[position] = (trigger, to)
