@@ -27,7 +27,7 @@ from .normalize import normalize_name, prefold_name
 from .scan import Scanner
 from .scoring import DEFAULT_THRESHOLD
 from .tables import BUILTIN, AliasTable, load_table
-from .text import Source, Style, events, stream_mentions, write_rewritten
+from .text import Source, Style, batches, events, stream_mentions, write_rewritten
 
 __all__ = ["Normalizer", "load"]
 
@@ -145,7 +145,7 @@ class Normalizer:
             into ``text``: ``text[m.start:m.end] == m.text``.
         """
         least = self._threshold if threshold is None else _check_threshold(threshold)
-        return list(stream_mentions(text, self._scanner, self._index, least))
+        return list(stream_mentions(batches(text, self._scanner, self._index, least)))
 
     def stream(
         self,
@@ -177,7 +177,7 @@ class Normalizer:
         least = self._threshold if threshold is None else _check_threshold(threshold)
         separator = re.compile(doc_separator) if isinstance(doc_separator, str) else doc_separator
         return stream_mentions(
-            source, self._scanner, self._index, least, encoding=encoding, errors=errors, separator=separator
+            batches(source, self._scanner, self._index, least, encoding=encoding, errors=errors, separator=separator)
         )
 
     def stream_documents(
@@ -192,9 +192,10 @@ class Normalizer:
         """Like :meth:`stream`, with each mention's document number (from 0)."""
         least = self._threshold if threshold is None else _check_threshold(threshold)
         separator = re.compile(doc_separator) if isinstance(doc_separator, str) else doc_separator
-        for doc, item in events(
+        found = batches(
             source, self._scanner, self._index, least, encoding=encoding, errors=errors, separator=separator
-        ):
+        )
+        for doc, item in events(found):
             if isinstance(item, Mention):
                 yield doc, item
 
@@ -228,10 +229,10 @@ class Normalizer:
         """
         least = self._threshold if threshold is None else _check_threshold(threshold)
         separator = re.compile(doc_separator) if isinstance(doc_separator, str) else doc_separator
-        items = events(
+        items = events(batches(
             source, self._scanner, self._index, least,
             encoding=encoding, errors=errors, separator=separator, keep_text=True,
-        )
+        ))
         write_rewritten(items, out, style)
 
     def entity(self, entity_id: str) -> Entity | None:

@@ -32,7 +32,10 @@ from .index import Index
 from .model import Mention
 from .scan import LOOKBEHIND, Scanner
 
-__all__ = ["Source", "Style", "decoded", "events", "render", "split_documents", "stream_mentions", "write_rewritten"]
+__all__ = [
+    "Batches", "Source", "Style", "batches", "decoded", "events", "render", "split_documents", "stream_mentions",
+    "write_rewritten",
+]
 
 Source = str | bytes | IO[str] | IO[bytes] | Iterable[str] | Iterable[bytes]
 Style = Literal["replace", "inline"]
@@ -186,7 +189,7 @@ def decoded(source: Source, encoding: str | None = None, errors: str = "strict")
     return _decoded(_chunks(source), encoding, errors)
 
 
-def _batches(
+def batches(
     source: Source,
     scanner: Scanner,
     index: Index,
@@ -197,7 +200,11 @@ def _batches(
     separator: re.Pattern[str] | None = None,
     keep_text: bool = False,
 ) -> Iterator[tuple[int, list[Mention | str]]]:
-    """``(document number, mentions and text pieces final now)`` for a whole stream, in order."""
+    """``(document number, mentions and text pieces final now)`` for a whole stream, in order.
+
+    Documents are split at matches of ``separator`` (see :func:`split_documents`);
+    without one the stream is one document. Text pieces come only with ``keep_text``.
+    """
     number = 0
     offset = 0
     document = _Document(scanner, index, threshold, 0, keep_text)
@@ -212,44 +219,19 @@ def _batches(
             document = _Document(scanner, index, threshold, offset, keep_text)
 
 
-def events(
-    source: Source,
-    scanner: Scanner,
-    index: Index,
-    threshold: float,
-    *,
-    encoding: str | None = None,
-    errors: str = "strict",
-    separator: re.Pattern[str] | None = None,
-    keep_text: bool = False,
-) -> Iterator[tuple[int, Mention | str]]:
-    """``(document number, mention or text piece)`` for a whole stream, in order.
+Batches = Iterable[tuple[int, list[Mention | str]]]
 
-    Documents are split at matches of ``separator`` (see :func:`split_documents`);
-    without one the stream is one document. Text pieces come only with ``keep_text``.
-    """
-    batches = _batches(
-        source, scanner, index, threshold, encoding=encoding, errors=errors, separator=separator,
-        keep_text=keep_text,
-    )
-    for number, items in batches:
+
+def events(found: Batches) -> Iterator[tuple[int, Mention | str]]:
+    """``(document number, mention or text piece)``, one at a time, from :func:`batches`."""
+    for number, items in found:
         for item in items:
             yield number, item
 
 
-def stream_mentions(
-    source: Source,
-    scanner: Scanner,
-    index: Index,
-    threshold: float,
-    *,
-    encoding: str | None = None,
-    errors: str = "strict",
-    separator: re.Pattern[str] | None = None,
-) -> Iterator[Mention]:
-    """The mentions of a stream, as soon as they are final."""
-    batches = _batches(source, scanner, index, threshold, encoding=encoding, errors=errors, separator=separator)
-    for _, items in batches:
+def stream_mentions(found: Batches) -> Iterator[Mention]:
+    """The mentions of :func:`batches` made without ``keep_text``, one at a time."""
+    for _, items in found:
         yield from items  # type: ignore[misc]  # mentions only, without keep_text
 
 

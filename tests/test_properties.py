@@ -170,8 +170,8 @@ def test_the_quick_verdicts_change_no_result(text: str, cuts: list[int]) -> None
     careful = Scanner(index, quick=False)
     for chunks in ([text], _cut(text, cuts)):
         quick_result = careful_result = None
-        from entnorm.text import events
+        from entnorm.text import batches, events
 
-        quick_result = list(events(chunks, normalizer._scanner, index, 0.5))
-        careful_result = list(events(chunks, careful, index, 0.5))
+        quick_result = list(events(batches(chunks, normalizer._scanner, index, 0.5)))
+        careful_result = list(events(batches(chunks, careful, index, 0.5)))
         assert quick_result == careful_result
