@@ -122,7 +122,7 @@ INCOMPLETE: Final = _Incomplete()
 
 @dataclass(slots=True)  # not frozen: made once per span, and a frozen one costs four times as much to make
 class Candidate:
-    """A span that may name an entity, before the document decides (not to be changed once made).
+    """A span that may name an entity, before the document decides (not changed once made, but for evidence_of).
 
     Attributes:
         start, end: offsets into the scanned text.
