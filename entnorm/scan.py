@@ -22,6 +22,7 @@ possessive stay outside; hyphens and punctuation end a span (``pro-VUCIC``,
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -98,7 +99,6 @@ _POSSESSIVE_NEXT = re.compile(r"['’][sS](?![^\W_])")
 _SKIP = "\x00skip"
 _PENDING = "\x00pending"  # a verdict not read yet: most triggers inside an earlier span never need one
 _ONE_CHAR_SEPARATORS = frozenset(" \t\n\u00a0-‐‑–—")
-_LOWER = "abcdefghijklmnopqrstuvwxyz"
 # What may follow a word and start a separator of _SEPARATOR (after _TRICKY ones).
 _CONTINUES = _ONE_CHAR_SEPARATORS | {"\r"}
 _LOST = frozenset("?\ufffd")
@@ -226,7 +226,7 @@ class Scanner:
         for pattern in self._patterns:
             word = pattern.lower()
             is_key = word in index.keys
-            ends = "" if is_key else "".join(sorted(set(_LOWER) - initials.get(word, set())))
+            ends = "" if is_key else "".join(sorted(set(string.ascii_lowercase) - initials.get(word, set())))
             self._trigger_words.append(_Trigger(word, is_key, word in self._prefixes, ends, pattern[:1].islower()))
         forms = sorted(index.acronyms)
         dotted = [".".join(f) + "." for f in forms if f.isascii() and f.isupper() and f.isalpha() and len(f) <= 4]
@@ -418,7 +418,7 @@ class Scanner:
         """``(acronym, start, end)`` of a ``(ACR)`` or ``, ACR,`` at ``end``, if there is one."""
         if len(text) - end < _DEFINITION_REACH and not final:
             return INCOMPLETE
-        if text[end : end + 4].lstrip()[:1] not in ("(", ","):  # what _DEFINITION needs, quickly
+        if not _may_define(text, end):
             return None
         found = _DEFINITION.match(text, end)
         if found is None:
@@ -430,14 +430,10 @@ class Scanner:
         return acronym, found.start(group), found.end(group)
 
     def _acronym_span(self, text: str, start: int, end: int, final: bool) -> Candidate | _Incomplete | None:
-        """The acronym ``text[start:end]`` if it stands as a word of its own."""
-        if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
-            return None
+        """The acronym ``text[start:end]``, a word of its own (as _starts finds them), if it links here."""
         if end >= len(text) - 1 and not final:
             return INCOMPLETE
         after = text[end : end + 3]
-        if after[:1].isalnum() or after[:1] == "_":
-            return None
         if after[:1] in "'’" and after[1:2] in ("s", "S") and after[2:3].isalnum():
             return None
         written = text[start:end]
@@ -513,7 +509,7 @@ class Scanner:
                     continue
                 for form in self._acronym_forms[pattern]:
                     end = start + len(form)
-                    # As written, and a word of its own (see _acronym_span).
+                    # As written, and a word of its own: no letter, digit or _ on either side.
                     if (text.startswith(form, start) and not (start and _WORD_CHAR(text[start - 1]))
                             and not (end < length and _WORD_CHAR(text[end]))):
                         starts.append((start, end, ""))
@@ -636,10 +632,7 @@ class Scanner:
                         match = self._span_match(written, read)
                     if match is not None and (
                         (" " not in written and "-" not in written)  # one word defines no acronym
-                        or (
-                            (final or len(text) - end >= _DEFINITION_REACH)
-                            and text[end : end + 4].lstrip()[:1] not in ("(", ",")  # see _definition
-                        )
+                        or ((final or len(text) - end >= _DEFINITION_REACH) and not _may_define(text, end))
                     ):
                         candidates.append(
                             Candidate(position + shift, end + shift, written, None, "key", None, match, read)
@@ -795,6 +788,11 @@ def _key_evidence(index: Index, key: str, form: str, lowercase: bool) -> Evidenc
     if lowercase:
         evidence = {n: hit for n, hit in evidence.items() if not _has_capitals(hit[2])}
     return evidence
+
+
+def _may_define(text: str, end: int) -> bool:
+    """Whether a ``(`` or ``,`` follows ``end`` within four characters, as :data:`_DEFINITION` needs."""
+    return text[end : end + 4].lstrip()[:1] in ("(", ",")
 
 
 def _has_capitals(text: str) -> bool:

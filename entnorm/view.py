@@ -55,6 +55,17 @@ class _Uneven(threading.local):
 _UNEVEN = _Uneven()
 
 
+def _note_uneven(
+    table: CharTable, text: str, start: int, end: int, positions: list[int], lengths: list[int]
+) -> None:
+    """Note where the characters of ``text[start:end]`` fold through ``table`` to other than one character."""
+    for offset in range(start, end):
+        length = len(table[ord(text[offset])] or "")
+        if length != 1:
+            positions.append(offset)
+            lengths.append(length)
+
+
 def _folding_handler(table: CharTable) -> str:
     """Register an encoding error handler that folds each run of non-ASCII characters through ``table``.
 
@@ -67,14 +78,8 @@ def _folding_handler(table: CharTable) -> str:
     def fold(error: UnicodeError) -> tuple[str, int]:
         assert isinstance(error, UnicodeEncodeError)
         start, end = error.start, error.end
-        folded = []
-        for offset in range(start, end):
-            char = table[ord(error.object[offset])] or ""
-            if len(char) != 1:
-                _UNEVEN.positions.append(offset)
-                _UNEVEN.lengths.append(len(char))
-            folded.append(char)
-        view = "".join(folded)
+        _note_uneven(table, error.object, start, end, _UNEVEN.positions, _UNEVEN.lengths)
+        view = error.object[start:end].translate(table)
         return (view if view.isascii() else view.encode("ascii", "replace").decode("ascii")), end
 
     name = f"entnorm-view-{id(table)}"
@@ -154,11 +159,7 @@ def make_view(text: str, *, keep_case: bool = False) -> tuple[str, ViewMap]:
         table = _CASE_VIEW_TABLE if keep_case else _VIEW_TABLE
         view = text.translate(table)
         for run in _NON_ASCII.finditer(text):
-            for offset, char in enumerate(run.group()):
-                length = len(table[ord(char)] or "")
-                if length != 1:
-                    positions.append(run.start() + offset)
-                    lengths.append(length)
+            _note_uneven(table, text, run.start(), run.end(), positions, lengths)
     else:  # mostly ASCII: a Python call per run of other characters
         _UNEVEN.positions, _UNEVEN.lengths = positions, lengths
         view = text.encode("ascii", _CASE_FOLD if keep_case else _FOLD).translate(ascii_table).decode("ascii")
