@@ -1,22 +1,29 @@
-"""Reading inputs and writing outputs for the command line: refusing binary data, writing atomically."""
+"""Reading inputs and writing outputs for the command line: refusing binary data, writing atomically.
+
+Every output file entnorm writes (``-o``, ``--in-place``, the cache) goes through :func:`output_file`.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
 import itertools
 import json
 import os
+import secrets
+import stat
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from .errors import InputError
+from .errors import InputError, OutputError
 
-__all__ = ["BINARY_INPUT_TEXT", "atomic_output", "input_blocks", "json_record", "open_input", "temporary_path"]
+__all__ = ["BINARY_INPUT_TEXT", "atomic_output", "input_blocks", "json_record", "open_input", "output_file"]
 
 _BLOCK = 1 << 20
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _SNIFF = 8192
 BINARY_INPUT_TEXT = "{name}: binary input (NUL bytes in the first 8 KiB); entnorm reads UTF-8 text"
 
@@ -68,25 +75,126 @@ def json_record(line: str, number: int, field: str) -> dict[str, Any]:
     return record
 
 
-def temporary_path(name: str) -> tuple[Path, Path]:
-    """An empty temporary file beside ``name`` (to rename onto it when complete), and ``name``'s path."""
-    target = Path(name)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-    os.close(handle)
-    return Path(temporary), target
+def _failure(name: str, exc: OSError) -> OutputError:
+    return OutputError(f"{name}: cannot write: {exc.strerror or exc}")
+
+
+@contextlib.contextmanager
+def _reported(name: str) -> Iterator[None]:
+    """Turn an OSError about the output ``name`` into the one-line :class:`OutputError`."""
+    try:
+        yield
+    except OutputError:
+        raise
+    except OSError as exc:
+        raise _failure(name, exc) from exc
+
+
+class _OutputFile(io.FileIO):
+    """An output file descriptor whose write failures (a full disk) are :class:`OutputError` naming it."""
+
+    def __init__(self, descriptor: int, name: str) -> None:
+        super().__init__(descriptor, "wb", closefd=True)
+        self.output_name = name
+
+    def write(self, data: Any, /) -> int:
+        """Write ``data``; an OSError becomes the output's one-line error."""
+        with _reported(self.output_name):
+            return super().write(data)
+
+
+def _destination(name: str) -> tuple[Path, os.stat_result | None]:
+    """The path to write for ``name`` (a symlink's final target) and its status (None: nothing there yet)."""
+    target = Path(os.path.realpath(name))
+    with _reported(name):
+        try:
+            info = target.stat()
+        except FileNotFoundError:
+            return target, None
+    if stat.S_ISDIR(info.st_mode):
+        raise _failure(name, IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)))
+    return target, info
+
+
+def _create_beside(target: Path, mode: int) -> tuple[int, Path]:
+    """A new empty temporary file beside ``target``, created with ``mode`` (less the umask), and its path."""
+    while True:
+        temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC, mode), temporary
+        except FileExistsError:
+            continue
+
+
+def _keep_metadata(descriptor: int, info: os.stat_result) -> None:
+    """Give the new file ``info``'s mode, and its owner and group where this process may set them."""
+    for owner in (info.st_uid, -1):
+        try:
+            os.fchown(descriptor, owner, info.st_gid)
+            break
+        except PermissionError:
+            continue
+    os.fchmod(descriptor, stat.S_IMODE(info.st_mode))
+
+
+@contextlib.contextmanager
+def _written(handle: BinaryIO, name: str) -> Iterator[BinaryIO]:
+    """``handle`` yielded, closed (flushed) on success, closed without a word on failure."""
+    try:
+        yield handle
+        with _reported(name):
+            handle.close()
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            handle.close()
+
+
+@contextlib.contextmanager
+def output_file(name: str, *, mode: int | None = None) -> Iterator[BinaryIO]:
+    """A binary stream to the output ``name``, complete only if the block succeeds.
+
+    ``-`` is stdout. A regular file, or a path where nothing is yet, is written
+    to a temporary file beside it and renamed over it at the end (removed on
+    failure); a symlink's final target is written so, the link staying a link.
+    A character device, FIFO or socket is written to directly. A new file gets
+    ``0o666`` less the umask and an existing one keeps its mode, owner and group
+    (as far as this process may set them); ``mode`` instead gives every file that
+    mode and this process's owner (the cache's private files). Failing to open,
+    write or rename raises :class:`OutputError` (``NAME: cannot write: REASON``).
+    """
+    if name == "-":
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    target, info = _destination(name)
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        with _reported(name):
+            descriptor = os.open(target, os.O_WRONLY | _CLOEXEC)
+        with _written(io.BufferedWriter(_OutputFile(descriptor, name)), name) as out:
+            yield out
+        return
+    with _reported(name):
+        descriptor, temporary = _create_beside(target, mode if mode is not None else 0o600 if info else 0o666)
+    try:
+        if info is not None and mode is None:
+            with _reported(name):
+                _keep_metadata(descriptor, info)
+        with _written(io.BufferedWriter(_OutputFile(descriptor, name)), name) as out:
+            yield out
+        with _reported(name):
+            os.replace(temporary, target)
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
 def atomic_output(name: str | None, stdout: TextIO) -> Iterator[TextIO]:
-    """The output stream: stdout, or a temporary file renamed to ``name`` on success."""
-    if name is None:
+    """The UTF-8 output stream: ``stdout`` (``name`` None or ``-``), else :func:`output_file` as text."""
+    if name is None or name == "-":
         yield stdout
         return
-    temporary, target = temporary_path(name)
-    try:
-        with temporary.open("w", encoding="utf-8", newline="") as out:
-            yield out
-        temporary.replace(target)
-    finally:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
+    with output_file(name) as raw:
+        out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+        yield out
+        out.flush()

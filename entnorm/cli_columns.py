@@ -9,6 +9,7 @@ output the same format unless ``--format`` says otherwise (Parquet needs
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import itertools
 from collections import deque
@@ -16,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from ._io import atomic_output, open_input
+from ._io import atomic_output, open_input, output_file
 from .cli_normalize import on_cluster
 from .columns import ValueMatcher, answers, match_rows, read_rows, write_rows
 from .errors import InputError
@@ -61,24 +62,26 @@ def run_columns(args: argparse.Namespace, normalizer: Normalizer, stdout: TextIO
     if (args.input_format == "parquet" and source == "-") or (out_format == "parquet" and not args.output):
         raise InputError(PARQUET_FILES_TEXT)
     name = "stdin" if source == "-" else source
-    matcher = ValueMatcher(normalizer)
-    if args.input_format == "parquet":
-        open_input(source)[0].close()  # the same clear errors for missing files and folders
-        rows: Any = read_rows("parquet", Path(source), args.field, name)
-    else:
-        stream, _ = open_input(source)
-        text = io.TextIOWrapper(stream, encoding="utf-8", errors=args.errors, newline="")
-        rows = read_rows(args.input_format, text, args.field, name)
-    if args.scheduler:
-        rows = _answered_on_cluster(rows, args.field, matcher, normalizer, args.scheduler)
-    answered = match_rows(rows, args.field, args.prefix, matcher)
-    if out_format == "parquet":
-        write_rows("parquet", answered, None, args.output)
-        return 0
+    output = output_file(args.output) if out_format == "parquet" else atomic_output(args.output, stdout)
     try:
-        with atomic_output(args.output, stdout) as out:
-            write_rows(out_format, answered, out)
+        with output as out:  # opened first: an output that cannot be written fails before any work
+            write_rows(out_format, _answered(args, source, name, normalizer), out)
     except UnicodeDecodeError as exc:
         msg = f"{name}: invalid UTF-8; use --errors replace to keep going"
         raise InputError(msg) from exc
     return 0
+
+
+def _answered(args: argparse.Namespace, source: str, name: str, normalizer: Normalizer) -> Iterator[dict[str, Any]]:
+    """The rows of the input with their answer columns; the input file is closed at the end."""
+    matcher = ValueMatcher(normalizer)
+    stream, _ = open_input(source)  # the same clear errors for missing files and folders, Parquet too
+    with contextlib.nullcontext() if source == "-" else stream:
+        if args.input_format == "parquet":
+            rows: Any = read_rows("parquet", Path(source), args.field, name)
+        else:
+            text = io.TextIOWrapper(stream, encoding="utf-8", errors=args.errors, newline="")
+            rows = read_rows(args.input_format, text, args.field, name)
+        if args.scheduler:
+            rows = _answered_on_cluster(rows, args.field, matcher, normalizer, args.scheduler)
+        yield from match_rows(rows, args.field, args.prefix, matcher)

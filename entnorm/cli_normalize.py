@@ -323,8 +323,8 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
     if output is not None and args.input != "-" and _same_file(args.input, output) and not args.in_place:
         raise UsageError(IN_PLACE_TEXT)
     stream, size = open_input(args.input)
-    normalizer: Normalizer = args.load(args)
-    with stream, _progress(args, size) as progress, atomic_output(output, stdout) as out:
+    with stream, atomic_output(output, stdout) as out, _progress(args, size) as progress:
+        normalizer: Normalizer = args.load(args)  # after opening the output: a bad -o fails at once
         blocks = input_blocks(stream, args.input if args.input != "-" else "stdin", progress)
         if args.input_format == "jsonl":
             _run_jsonl(normalizer, blocks, out, args)

@@ -56,9 +56,10 @@ def _documents(args: argparse.Namespace, count: _Count) -> Iterator[str]:
 
 def run(args: argparse.Namespace, stdout: TextIO) -> int:
     """Run ``suggest``."""
-    normalizer: Normalizer = args.load(args)
-    count = _Count()
-    found = [s for s in suggest(normalizer, _documents(args, count), least=args.least) if s.count >= args.min_count]
-    with atomic_output(args.output, stdout) as out:
+    with atomic_output(args.output, stdout) as out:  # opened first: a bad -o fails before any work
+        normalizer: Normalizer = args.load(args)
+        count = _Count()
+        documents = _documents(args, count)
+        found = [s for s in suggest(normalizer, documents, least=args.least) if s.count >= args.min_count]
         out.write(to_yaml(found, documents=count.documents))
     return 0

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from ._io import json_record, temporary_path
+from ._io import json_record
 from .errors import InputError
 from .matcher import Normalizer
 
@@ -124,8 +124,8 @@ def match_rows(rows: Iterable[dict[str, Any]], field: str, prefix: str, matcher:
         yield {**row, **dict(zip(names, matcher(row.get(field)), strict=True))}
 
 
-def write_rows(fmt: str, rows: Iterable[dict[str, Any]], out: Any, target: str | None = None) -> None:
-    """Write rows as CSV or JSONL to the text stream ``out``, or as Parquet to the file ``target``."""
+def write_rows(fmt: str, rows: Iterable[dict[str, Any]], out: Any) -> None:
+    """Write rows as CSV or JSONL to the text stream ``out``, or as Parquet to the binary stream ``out``."""
     if fmt == "jsonl":
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
@@ -140,10 +140,4 @@ def write_rows(fmt: str, rows: Iterable[dict[str, Any]], out: Any, target: str |
         return
     import pyarrow
 
-    assert target is not None
-    temporary, final = temporary_path(target)
-    try:
-        _parquet().write_table(pyarrow.Table.from_pylist(list(rows)), temporary)
-        temporary.replace(final)
-    finally:
-        temporary.unlink(missing_ok=True)
+    _parquet().write_table(pyarrow.Table.from_pylist(list(rows)), out)

@@ -6,7 +6,7 @@ stdlib base (``ValueError``, ``OSError``) where that reads better.
 
 from __future__ import annotations
 
-__all__ = ["EntnormError", "InputError", "TableError"]
+__all__ = ["EntnormError", "InputError", "OutputError", "TableError"]
 
 
 class EntnormError(Exception):
@@ -23,3 +23,10 @@ class TableError(EntnormError, ValueError):
 
 class InputError(EntnormError, ValueError):
     """Input text or queries cannot be read (bad encoding, binary data, missing file)."""
+
+
+class OutputError(EntnormError, OSError):
+    """An output file cannot be written (missing folder, a directory, no permission, a full disk).
+
+    The message reads ``OUTPUT: cannot write: REASON``; nothing half-written is left behind.
+    """
