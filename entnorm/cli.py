@@ -1,20 +1,25 @@
 """The ``entnorm`` command: match names and validate alias tables from the shell.
 
 Every verb exits 0 on success (abstentions and empty input included), 1 on bad
-data or input (one line on stderr naming it), 2 on a usage error and 130 when
-interrupted. Output is UTF-8 whatever the locale; a closed pipe (``| head``)
-ends the command quietly with status 0.
+data or input (one line on stderr naming it), 2 on a usage error, 130 when
+interrupted (SIGINT, Ctrl-C) and 143 when terminated (SIGTERM); either way no
+temporary file is left and an existing output is untouched. Output is UTF-8
+whatever the locale; a closed pipe (``| head``) ends the command quietly with
+status 0.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import io
 import itertools
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -28,7 +33,7 @@ from .model import Match
 from .scoring import DEFAULT_THRESHOLD
 from .tables import BUILTIN, find_collisions, load_table
 
-__all__ = ["main", "match_records"]
+__all__ = ["Terminated", "main", "match_records"]
 
 BUILTIN_WORD = "builtin"
 CACHE_VARIABLE = "ENTNORM_CACHE_DIR"
@@ -219,6 +224,26 @@ def _quiet_stdout() -> None:
     os.close(devnull)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived: raised where the program is, so that cleanup runs as for Ctrl-C."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def _terminated_on_sigterm() -> Iterator[None]:
+    """SIGTERM raises :class:`Terminated` until the command ends."""
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
+    try:
+        yield
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = _parser()
@@ -226,6 +251,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(encoding="utf-8")
+    with _terminated_on_sigterm():
+        return _run(parser, args)
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
         status: int = args.run(args, sys.stdout)
         sys.stdout.flush()
@@ -239,6 +269,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _quiet_stdout()
         return 0
+    except Terminated:
+        print("entnorm: terminated", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("entnorm: interrupted", file=sys.stderr)
         return 130

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import stat
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -254,3 +256,24 @@ def test_a_failed_write_is_one_line_and_leaves_nothing(tmp_path: Path) -> None:
     assert out.read_text() == "previous contents"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.txt", "out.txt"]
 
+
+@pytest.mark.parametrize("existing", [True, False])
+def test_sigterm_leaves_no_temporary_file(tmp_path: Path, existing: bool) -> None:
+    out = tmp_path / "out.txt"
+    if existing:
+        out.write_text("previous contents")
+    command = [sys.executable, "-m", "entnorm", "normalize", "-", "-o", str(out)]
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdin is not None
+    process.stdin.write(b"Vucic met Putin. " * 1000)  # more to come: the command waits for it
+    process.stdin.flush()
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".out.txt.*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(tmp_path.glob(".out.txt.*.tmp")), "the command never opened its output"
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143 and stderr == b"entnorm: terminated\n"
+    assert [p.name for p in tmp_path.iterdir()] == (["out.txt"] if existing else [])
+    if existing:
+        assert out.read_text() == "previous contents"
