@@ -6,7 +6,10 @@ by a SHA-256 of the table files' names and bytes, entnorm's version and its
 calibration, so editing a table or upgrading entnorm makes a new one. Each
 file carries a checksum of its contents: a truncated or altered file is
 rebuilt, never trusted. Only point ``cache_dir`` at a folder you control:
-cache files are Python pickles.
+cache files are Python pickles. A cache file that another user could have
+written (not owned by this user, writable by group or others, or in a folder
+group or others may write to without the sticky bit) is neither read nor
+replaced: the table is built in memory, with one :class:`CacheWarning`.
 """
 
 from __future__ import annotations
@@ -14,13 +17,16 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
+import stat
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
 from ._gc import collector_paused
+from ._io import output_file
 from .calibration import SHIPPED
+from .errors import CacheWarning
 from .matcher import Normalizer
 from .tables import load_table, table_files
 
@@ -39,13 +45,59 @@ def cache_key(files: Sequence[Path]) -> str:
     return digest.hexdigest()
 
 
-def _read(path: Path) -> Normalizer | None:
-    """The normalizer in a cache file, or None if it is missing, damaged or not one."""
+class _Unsafe(Exception):
+    """A cache file or folder another user could have written; the message says why."""
+
+
+_OTHERS_WRITE = stat.S_IWGRP | stat.S_IWOTH
+
+
+def _check_folder(folder: Path) -> None:
+    """Raise :class:`_Unsafe` if group or others may replace files in ``folder`` (no sticky bit)."""
     try:
-        data = path.read_bytes()
+        mode = folder.stat().st_mode
+    except OSError:
+        return  # no folder yet: it is made with this user's umask
+    if mode & _OTHERS_WRITE and not mode & stat.S_ISVTX:
+        msg = f"folder {folder} is writable by group or others and not sticky"
+        raise _Unsafe(msg)
+
+
+def _check_file(info: os.stat_result) -> None:
+    """Raise :class:`_Unsafe` unless the opened cache file is this user's own, writable by no one else."""
+    if not stat.S_ISREG(info.st_mode):
+        msg = "not a regular file"
+        raise _Unsafe(msg)
+    if info.st_uid != os.geteuid():
+        msg = f"owned by uid {info.st_uid}"
+        raise _Unsafe(msg)
+    if info.st_mode & _OTHERS_WRITE:
+        msg = "writable by group or others"
+        raise _Unsafe(msg)
+
+
+def _contents(path: Path) -> bytes | None:
+    """The bytes of the cache file, or None if there is none; :class:`_Unsafe` if it is not safe to trust."""
+    _check_folder(path.parent)
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block
     except OSError:
         return None
-    if not data.startswith(_MAGIC) or len(data) < len(_MAGIC) + 64:
+    with open(descriptor, "rb") as stream:
+        _check_file(os.fstat(descriptor))  # what was opened, not what the name points to now
+        return stream.read()
+
+
+def _read(path: Path) -> Normalizer | None:
+    """The normalizer in a cache file, or None if it is missing, damaged or not one.
+
+    Raises :class:`_Unsafe` if another user could have written it.
+    """
+    try:
+        data = _contents(path)
+    except OSError:
+        return None
+    if data is None or not data.startswith(_MAGIC) or len(data) < len(_MAGIC) + 64:
         return None
     checksum = data[len(_MAGIC) : len(_MAGIC) + 64].decode("ascii", "replace")
     payload = data[len(_MAGIC) + 64 :]
@@ -60,24 +112,31 @@ def _read(path: Path) -> Normalizer | None:
 
 
 def _write(path: Path, normalizer: Normalizer) -> None:
-    """Write a cache file atomically (temporary file, then rename); failures are ignored."""
+    """Write a cache file atomically, private to this user; failures (a full disk) are ignored, leaving nothing."""
     payload = pickle.dumps(normalizer, protocol=pickle.HIGHEST_PROTOCOL)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".entnorm-", suffix=".tmp", dir=path.parent)
-        with os.fdopen(handle, "wb") as out:
+        _check_folder(path.parent)
+        with output_file(str(path), mode=0o600) as out:
             out.write(_MAGIC + hashlib.sha256(payload).hexdigest().encode("ascii") + payload)
-        os.replace(temporary, path)
-    except OSError:
+    except (OSError, _Unsafe):
         return
 
 
 def load_cached(paths: Sequence[str | os.PathLike[str]], cache_dir: str | os.PathLike[str],
                 threshold: float) -> Normalizer:
-    """The normalizer of these tables: from the cache when it holds a sound copy, else built and stored."""
+    """The normalizer of these tables: from the cache when it holds a sound copy, else built and stored.
+
+    A cache file another user could have written is not used (:class:`CacheWarning`): the table is built
+    in memory and the file left alone.
+    """
     files = table_files(paths)
     path = Path(cache_dir) / f"entnorm-{cache_key(files)[:32]}.pickle"
-    cached = _read(path)
+    try:
+        cached = _read(path)
+    except _Unsafe as exc:
+        warnings.warn(f"not using cache {path}: {exc}", CacheWarning, stacklevel=3)
+        return Normalizer(load_table(*files), threshold=threshold)
     if cached is not None:
         return cached.with_threshold(threshold)
     normalizer = Normalizer(load_table(*files), threshold=threshold)

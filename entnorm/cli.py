@@ -5,7 +5,7 @@ data or input (one line on stderr naming it), 2 on a usage error, 130 when
 interrupted (SIGINT, Ctrl-C) and 143 when terminated (SIGTERM); either way no
 temporary file is left and an existing output is untouched. Output is UTF-8
 whatever the locale; a closed pipe (``| head``) ends the command quietly with
-status 0.
+status 0. A warning (a cache file not used) is one line, ``entnorm: warning: ...``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import os
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -27,7 +28,7 @@ from typing import TextIO
 from . import __version__, cli_normalize, cli_suggest
 from ._io import atomic_output
 from .cli_columns import run_columns
-from .errors import EntnormError, InputError
+from .errors import CacheWarning, EntnormError, InputError
 from .matcher import Normalizer, load
 from .model import Match
 from .scoring import DEFAULT_THRESHOLD
@@ -232,13 +233,20 @@ def _terminate(signum: int, frame: object) -> None:
     raise Terminated
 
 
+def _warn_in_one_line(message: Warning | str, category: type[Warning], *_: object, **__: object) -> None:
+    print(f"entnorm: warning: {message}", file=sys.stderr)
+
+
 @contextlib.contextmanager
-def _terminated_on_sigterm() -> Iterator[None]:
-    """SIGTERM raises :class:`Terminated` until the command ends."""
+def _signals_and_warnings() -> Iterator[None]:
+    """SIGTERM raises :class:`Terminated`, and warnings print one line, until the command ends."""
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.simplefilter("default", CacheWarning)
+            warnings.showwarning = _warn_in_one_line
+            yield
     finally:
         if in_main:
             signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
@@ -251,7 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(encoding="utf-8")
-    with _terminated_on_sigterm():
+    with _signals_and_warnings():
         return _run(parser, args)
 
 

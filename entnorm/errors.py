@@ -6,7 +6,7 @@ stdlib base (``ValueError``, ``OSError``) where that reads better.
 
 from __future__ import annotations
 
-__all__ = ["EntnormError", "InputError", "OutputError", "TableError"]
+__all__ = ["CacheWarning", "EntnormError", "InputError", "OutputError", "TableError"]
 
 
 class EntnormError(Exception):
@@ -30,3 +30,7 @@ class OutputError(EntnormError, OSError):
 
     The message reads ``OUTPUT: cannot write: REASON``; nothing half-written is left behind.
     """
+
+
+class CacheWarning(UserWarning):
+    """A cache file is not used because another user could have written it (see :mod:`entnorm.cache`)."""
