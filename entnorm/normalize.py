@@ -137,20 +137,21 @@ def _strip_leading(tokens: list[str]) -> list[str]:
     >>> _strip_leading(["president"])
     ['president']
     """
-    while len(tokens) > 1:
-        if tokens[0] != "the" and _TITLE_HEADS.isdisjoint(tokens[:3]):
-            return tokens
-        if tokens[0] == "the":
-            tokens = tokens[1:]
+    start = 0  # an index, not slices: a long run of titles stays linear
+    while len(tokens) - start > 1:
+        if tokens[start] != "the" and _TITLE_HEADS.isdisjoint(tokens[start : start + 3]):
+            break
+        if tokens[start] == "the":
+            start += 1
             continue
         for skip in range(3):  # "president x", "serbian president x", "former us president x"
-            n = _title_length(tokens, skip)
-            if n and len(tokens) > skip + n and tokens[skip + n] not in _OFFICE_LINKS:
-                tokens = tokens[skip + n :]
+            n = _title_length(tokens, start + skip)
+            if n and len(tokens) > start + skip + n and tokens[start + skip + n] not in _OFFICE_LINKS:
+                start += skip + n
                 break
         else:
-            return tokens
-    return tokens
+            break
+    return tokens[start:] if start else tokens
 
 
 def _lost_letters(token: str) -> str:
