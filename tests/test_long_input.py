@@ -8,12 +8,18 @@ instead of swapping the machine, and a quadratic loop fails on its time limit.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
+import pytest
+
+import entnorm
 from entnorm.fuzzy import MAX_WORD, FuzzyIndex
+from entnorm.text import SEPARATOR_TIMEOUT_TEXT, compile_separator, split_documents
 
 _LIMIT = 300 * 2**20  # the whole process: interpreter, entnorm, table and query
 
@@ -132,3 +138,70 @@ def test_keys_too_long_for_a_name_are_not_fuzzy_targets() -> None:
     index = FuzzyIndex([words, "novi sad"])
     assert len(index) == 1
     assert not index.search(words.replace("w0001", "w001"))
+
+
+# -- document separators -------------------------------------------------------------
+
+
+def _documents(pieces: list[tuple[str, bool]]) -> list[str]:
+    out, parts = [], []
+    for piece, ends in pieces:
+        parts.append(piece)
+        if ends:
+            out.append("".join(parts))
+            parts = []
+    assert not parts
+    return out
+
+
+def test_a_million_short_documents_split_in_linear_time() -> None:
+    start = time.perf_counter()
+    documents = _documents(list(split_documents(["a\n" * 1048576], re.compile(r"\n"))))
+    elapsed = time.perf_counter() - start
+    assert len(documents) == 1048577 and documents[0] == "a\n" and documents[-1] == ""
+    assert elapsed < 3.0
+
+
+def test_a_long_run_of_spaces_is_searched_in_linear_time(builtin: entnorm.Normalizer) -> None:
+    spaces = " " * 2**20
+    text = spaces + "Vucic"
+    start = time.perf_counter()
+    mentions = list(builtin.stream(text, doc_separator=r"\s+---"))
+    elapsed = time.perf_counter() - start
+    assert [m.start for m in mentions] == [2**20]
+    chunked = [text[i : i + 4096] for i in range(0, len(text), 4096)]
+    assert list(builtin.stream(chunked, doc_separator=r"\s+---")) == mentions
+    assert _documents(list(split_documents([spaces + "---" + text], re.compile(r"\s+---")))) == [spaces + "---", text]
+    assert time.perf_counter() - start < 3.0 and elapsed < 3.0
+
+
+def test_a_separator_match_longer_than_a_window_is_one_match() -> None:
+    text = "a" + "\n" * 300000 + "b"
+    assert _documents(list(split_documents([text], re.compile(r"\n+")))) == [text[:-1], "b"]
+
+
+@pytest.mark.parametrize("separator", [r"(a+)+$", re.compile(r"(a+)+$", re.MULTILINE)], ids=["str", "pattern"])
+def test_catastrophic_backtracking_is_an_input_error(builtin: entnorm.Normalizer, separator: str) -> None:
+    start = time.perf_counter()
+    with pytest.raises(entnorm.InputError, match=re.escape(SEPARATOR_TIMEOUT_TEXT.format(name="doc_separator"))):
+        list(builtin.stream("a" * 5000 + "b", doc_separator=separator))
+    assert time.perf_counter() - start < 5.0
+    quick = compile_separator(r"(a+)+$", timeout=0.1)
+    with pytest.raises(entnorm.InputError):
+        list(split_documents(["a" * 5000 + "b"], quick))
+
+
+def test_the_command_stops_on_catastrophic_backtracking_with_one_line(tmp_path: Path) -> None:
+    text = tmp_path / "a.txt"
+    text.write_text("a" * 5000 + "b\n", encoding="utf-8")
+    for verb in ("normalize", "suggest"):
+        ran = subprocess.run(
+            [sys.executable, "-m", "entnorm", verb, str(text), "--doc-separator", "(a+)+$"],
+            capture_output=True, text=True, timeout=60, check=False,
+        )
+        assert ran.returncode == 1, ran.stderr
+        assert ran.stderr == f"entnorm: {SEPARATOR_TIMEOUT_TEXT.format(name='--doc-separator')}\n"
+        helped = subprocess.run(
+            [sys.executable, "-m", "entnorm", verb, "--help"], capture_output=True, text=True, timeout=60, check=True
+        )
+        assert "time bound" in " ".join(helped.stdout.split())

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import string
 import tempfile
 from pathlib import Path
 
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
@@ -175,3 +176,48 @@ def test_the_quick_verdicts_change_no_result(text: str, cuts: list[int]) -> None
         quick_result = list(events(batches(chunks, normalizer._scanner, index, 0.5)))
         careful_result = list(events(batches(chunks, careful, index, 0.5)))
         assert quick_result == careful_result
+
+
+SEPARATORS = [
+    r"\n", r"\n\n+", r"\n---\n", r"\s+---", r"(?m)^---$", r"b|ab", r"a*", r"(?<=a)\n", r"(?i)B\n", r"\n\s*\n",
+]
+
+
+def _documents_by_finditer(text: str, separator: re.Pattern[str]) -> list[str]:
+    """The reference: a document ends after each non-empty match over the whole text."""
+    documents, last = [], 0
+    for found in separator.finditer(text):
+        if found.end() > found.start():
+            documents.append(text[last : found.end()])
+            last = found.end()
+    return [*documents, text[last:]]
+
+
+@given(
+    st.lists(st.sampled_from(["a", "b", "B", "\n", "\n\n", "---", " ", "   ", "x" * 40, "\n" * 50]), max_size=60)
+    .map("".join),
+    st.sampled_from(SEPARATORS),
+    st.lists(st.integers(min_value=0, max_value=10_000), max_size=8),
+    st.sampled_from([300, 1 << 16]),
+)
+@example("ba", "a*", [], 1 << 16)  # a later non-empty match after an empty one
+@example("y" * 10 + "\n---\n" + "z" * 254, r"\n---\n", [269], 1 << 16)  # a match across where a chunk was cut
+@example("a" + "\n" * 400 + "b", r"\n+", [200], 300)  # a match longer than the window, across chunks
+def test_documents_are_the_separators_matches_for_any_chunking(
+    text: str, pattern: str, cuts: list[int], window: int
+) -> None:
+    from unittest import mock
+
+    from entnorm import text as text_module
+
+    separator = re.compile(pattern)
+    expected = _documents_by_finditer(text, separator)
+    with mock.patch.object(text_module, "_SEARCH_WINDOW", window):
+        for chunks in ([text], _cut(text, cuts)):
+            documents, parts = [], []
+            for piece, ends in text_module.split_documents(chunks, separator):
+                parts.append(piece)
+                if ends:
+                    documents.append("".join(parts))
+                    parts = []
+            assert documents == expected
