@@ -17,6 +17,8 @@ The steps, in order:
    become spaces; ``.`` is deleted (``U.S.`` -> ``us``);
    U+FFFD becomes ``?``, and ``?`` survives only where a pipeline lost a letter
    inside a word (``Vu??i??`` -> ``vu?i?``, one ``?`` a run), else it is deleted;
+   a lone surrogate (``"\ud800"``, which no UTF encoding can write) is no
+   letter and becomes a space;
 5. a possessive ``'s`` is dropped, then the remaining apostrophes;
 6. leading honorifics and titles (``Mr``, ``President``, ``Serbian Prime
    Minister``) and a leading ``the`` are removed while a name remains;
@@ -64,7 +66,13 @@ _SPECIAL: dict[int, str | None] = {
 
 
 def _fold_char(char: str) -> str:
-    """Key text of one non-ASCII character: Cyrillic by the table above, the rest by unidecode."""
+    """Key text of one non-ASCII character: Cyrillic by the table above, the rest by unidecode.
+
+    A lone surrogate (text decoded with ``surrogateescape``, or half of a pair
+    cut apart) is no letter: it separates words.
+    """
+    if "\ud800" <= char <= "\udfff":
+        return " "
     latin = _CYRILLIC.get(char.lower())
     return (unidecode(char) if latin is None else latin).translate(_ASCII_TABLE)
 

@@ -221,3 +221,47 @@ def test_documents_are_the_separators_matches_for_any_chunking(
                     documents.append("".join(parts))
                     parts = []
             assert documents == expected
+
+
+# Any code point a str can hold, lone surrogates ("\ud800", common in scraped JSONL) included.
+any_text = st.text(
+    st.one_of(st.characters(exclude_categories=()), st.characters(categories=["Cs"]), st.sampled_from(LETTERS))
+)
+text_with_surrogates = st.lists(st.one_of(st.sampled_from(FRAGMENTS), any_text), max_size=20).map(" ".join)
+
+
+@example("\ud800")
+@example("Vu\udcc4\udc8di\u0107 met Vučić\ud83d")  # surrogateescape'd bytes, half an emoji
+@given(text_with_surrogates)
+def test_names_with_lone_surrogates_are_looked_up_without_error(text: str) -> None:
+    normalizer = _builtin()
+    key = normalize_name(text)
+    assert key.isascii() and normalize_name(key) == key
+    ranked = normalizer.candidates(text)
+    match = normalizer.match(text, threshold=0.0)
+    assert match == (ranked[0] if ranked else None)
+    if all("\ud800" <= c <= "\udfff" or c.isspace() for c in text):
+        assert match is None
+
+
+@example("\ud800", [])
+@example("Vu\udcc4\udc8di\u0107 met Vučić\ud83d and \udfffAleksandar Vučić\udfff", [3, 20])
+@given(text_with_surrogates, st.lists(st.integers(min_value=0, max_value=10_000), max_size=6))
+def test_running_text_with_lone_surrogates_keeps_its_offsets(text: str, cuts: list[int]) -> None:
+    normalizer = _builtin()
+    mentions = normalizer.annotate(text)
+    for m in mentions:
+        assert text[m.start : m.end] == m.text
+    assert list(normalizer.stream(_cut(text, cuts))) == mentions
+    assume("[[" not in text)
+    inline = normalizer.normalize_text(text, style="inline")
+    assert re.sub(r" \[\[[^\]]*\]\]", "", inline) == text  # surrogates pass through unchanged
+    normalizer.normalize_text(text)
+
+
+def test_a_lone_surrogate_is_no_name() -> None:
+    normalizer = _builtin()
+    assert normalizer.match("\ud800") is None and normalizer.candidates("\ud800") == []
+    assert normalize_name("Vu\ud800cic") == "vu cic"
+    assert [m.text for m in normalizer.annotate("\ud800Vučić\udfff")] == ["Vučić"]
+    assert normalizer.normalize_text("\ud800 Vucic \udfff") == "\ud800 Aleksandar Vučić \udfff"
