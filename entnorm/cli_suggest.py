@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 from ._io import atomic_output, input_blocks, open_input
-from .cli_normalize import regex_argument, text_documents
+from .cli_normalize import SEPARATOR_HELP, regex_argument, text_documents
 from .matcher import Normalizer
 from .suggest import suggest, to_yaml
 
@@ -38,7 +38,7 @@ def add_parser(verbs: Any, add_table_options: Callable[[argparse.ArgumentParser]
     parser.add_argument("--min-count", type=int, default=1, help="propose only names seen this often (default 1)")
     parser.add_argument(
         "--doc-separator", metavar="REGEX", type=regex_argument,
-        help="regex between documents of a file (default: each file is one document)",
+        help=f"regex between documents of a file (default: each file is one document; {SEPARATOR_HELP})",
     )
     parser.add_argument("--errors", choices=("strict", "replace"), default="strict", help="invalid UTF-8 policy")
     parser.set_defaults(run=run)

@@ -8,6 +8,13 @@ or is the query with its words glued together or split apart
 :func:`rapidfuzz.fuzz.ratio` of the query as written and, for several words,
 with its words reversed (``Bettel Xavier``); the better 0-100 score is
 returned as a similarity in [0, 1].
+
+The work per key and per query is bounded, whatever the table or the input:
+a key longer than :data:`MAX_KEY` characters is not a fuzzy target (it is
+still found by its exact key), a word longer than :data:`MAX_WORD` characters
+is matched exactly only (its deletions are not indexed), and a query key too
+long to reach the cutoff against the longest target (or longer than
+:data:`MAX_QUERY`) is not searched: it could not be similar to any.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 
-__all__ = ["FuzzyIndex"]
+__all__ = ["MAX_KEY", "MAX_QUERY", "MAX_WORD", "FuzzyIndex"]
 
 # Words shorter than this are matched exactly only: their deletions are too common.
 _MIN_DELETE = 4
@@ -24,6 +31,12 @@ _MIN_DELETE = 4
 _COMMON = 2000
 # At most this many candidates are scored per query.
 _MAX_CANDIDATES = 4000
+#: Longer keys are not fuzzy targets (no name is this long; building their blocks would cost for nothing).
+MAX_KEY = 256
+#: Longer words are matched exactly only: their one-letter deletions (quadratic in length) are not indexed.
+MAX_WORD = 64
+#: Longer query keys are never searched, whatever the cutoff.
+MAX_QUERY = 1024
 
 
 def _deletions(word: str) -> list[str]:
@@ -43,13 +56,14 @@ class FuzzyIndex:
     """Keys by word, words by their one-letter deletions, and keys by their glued words.
 
     Args:
-        keys: normalized keys (as made by :func:`entnorm.normalize.normalize_name`).
+        keys: normalized keys (as made by :func:`entnorm.normalize.normalize_name`);
+            those longer than :data:`MAX_KEY` are left out.
     """
 
-    __slots__ = ("_glued", "_keys", "_neighbours", "_postings")
+    __slots__ = ("_glued", "_keys", "_longest", "_neighbours", "_postings", "_reach")
 
     def __init__(self, keys: Iterable[str]) -> None:
-        self._keys: list[str] = list(dict.fromkeys(keys))
+        self._keys: list[str] = [key for key in dict.fromkeys(keys) if len(key) <= MAX_KEY]
         postings: dict[str, list[int]] = {}
         glued: dict[str, list[int]] = {}
         for number, key in enumerate(self._keys):
@@ -60,8 +74,14 @@ class FuzzyIndex:
                 glued.setdefault("".join(words), []).append(number)
         # Most deletions lead to one word: store it bare, a tuple only when shared.
         neighbours: dict[str, str | tuple[str, ...]] = {}
+        longest_word = 0
         for word in postings:
-            for deleted in _deletions(word):
+            if len(word) > MAX_WORD:
+                probes = [word]
+            else:
+                probes = _deletions(word)
+                longest_word = max(longest_word, len(word))
+            for deleted in probes:
                 seen = neighbours.get(deleted)
                 if seen is None:
                     neighbours[deleted] = word
@@ -73,6 +93,9 @@ class FuzzyIndex:
         self._postings = {word: tuple(numbers) for word, numbers in postings.items()}
         self._glued = {word: tuple(numbers) for word, numbers in glued.items()}
         self._neighbours = neighbours
+        # A query word longer than this is no deletion away from an indexed word or its deletions.
+        self._reach = longest_word + 1
+        self._longest = max(map(len, self._keys), default=0)
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -86,8 +109,9 @@ class FuzzyIndex:
         words = key.split()
         found: set[str] = set()
         neighbours = self._neighbours
+        reach = self._reach
         for query_word in words:
-            for probe in _deletions(query_word):
+            for probe in _deletions(query_word) if len(query_word) <= reach else (query_word,):
                 seen = neighbours.get(probe)
                 if seen is None:
                     continue
@@ -106,14 +130,28 @@ class FuzzyIndex:
             chosen.update(numbers[:_MAX_CANDIDATES])
         return sorted(chosen)
 
+    def _out_of_reach(self, key: str, cutoff: float) -> bool:
+        """Whether ``key`` is too long to be searched: :data:`MAX_QUERY`, or no target can reach ``cutoff``.
+
+        :func:`rapidfuzz.fuzz.ratio` is at most ``2 * m / (m + n)`` for strings of
+        lengths ``m <= n``, so a query of ``n`` characters scores below ``cutoff``
+        against every key shorter than ``n * cutoff / (2 - cutoff)``.
+        """
+        if len(key) > MAX_QUERY:
+            return True
+        return cutoff > 0 and len(key) * cutoff > self._longest * (2 - cutoff) + 1e-9
+
     def search(self, key: str, *, limit: int = 10, cutoff: float = 0.6) -> list[tuple[str, float]]:
         """Keys similar to ``key``, best first, as ``(key, similarity in [0, 1])``.
 
         Args:
-            key: a normalized query key.
+            key: a normalized query key; one too long to be similar to any key
+                (or longer than :data:`MAX_QUERY`) finds nothing.
             limit: at most this many results.
             cutoff: least similarity returned.
         """
+        if self._out_of_reach(key, cutoff):
+            return []
         numbers = self._candidates(key)
         if not numbers:
             return []

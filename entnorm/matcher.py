@@ -27,13 +27,17 @@ from .normalize import normalize_name, prefold_name
 from .scan import Scanner
 from .scoring import DEFAULT_THRESHOLD
 from .tables import BUILTIN, AliasTable, load_table
-from .text import Source, Style, batches, events, stream_mentions, write_rewritten
+from .text import Separator, Source, Style, batches, compile_separator, events, stream_mentions, write_rewritten
 
 __all__ = ["Normalizer", "load"]
 
 # Fuzzy matching runs only for unknown keys, and not after an acronym of at
 # least this strength (p ~ 0.95).
 _FUZZY_BELOW = 3.0
+
+
+def _separator(doc_separator: str | re.Pattern[str] | Separator | None) -> Separator | None:
+    return None if doc_separator is None else compile_separator(doc_separator)
 
 
 def _check_threshold(value: float) -> float:
@@ -153,7 +157,7 @@ class Normalizer:
         *,
         encoding: str | None = None,
         errors: str = "strict",
-        doc_separator: str | re.Pattern[str] | None = None,
+        doc_separator: str | re.Pattern[str] | Separator | None = None,
         threshold: float | None = None,
     ) -> Iterator[Mention]:
         """Mentions of a text of any size, as soon as they are final, in order.
@@ -166,8 +170,13 @@ class Normalizer:
             errors: ``strict`` (invalid bytes raise :class:`~entnorm.InputError`
                 naming the byte offset) or ``replace`` (U+FFFD; offsets refer to
                 the replaced text).
-            doc_separator: a regex between documents; context (and acronym
+            doc_separator: a regex between documents (text, a compiled :mod:`re`
+                pattern, or a :class:`~entnorm.text.Separator`); context (and acronym
                 definitions) do not cross it. Without one the stream is one document.
+                It is searched with the :mod:`regex` module and a time bound: a
+                search that takes over a second on 64 Ki characters of text
+                (catastrophic backtracking, as ``(a+)+$`` on ``aaa...ab``) raises
+                :class:`~entnorm.InputError` (see :func:`entnorm.text.compile_separator`).
             threshold: least confidence of a mention; None uses :attr:`threshold`.
 
         Yields:
@@ -175,7 +184,7 @@ class Normalizer:
             chunking of the same text.
         """
         least = self._threshold if threshold is None else _check_threshold(threshold)
-        separator = re.compile(doc_separator) if isinstance(doc_separator, str) else doc_separator
+        separator = _separator(doc_separator)
         return stream_mentions(
             batches(source, self._scanner, self._index, least, encoding=encoding, errors=errors, separator=separator)
         )
@@ -186,12 +195,12 @@ class Normalizer:
         *,
         encoding: str | None = None,
         errors: str = "strict",
-        doc_separator: str | re.Pattern[str] | None = None,
+        doc_separator: str | re.Pattern[str] | Separator | None = None,
         threshold: float | None = None,
     ) -> Iterator[tuple[int, Mention]]:
         """Like :meth:`stream`, with each mention's document number (from 0)."""
         least = self._threshold if threshold is None else _check_threshold(threshold)
-        separator = re.compile(doc_separator) if isinstance(doc_separator, str) else doc_separator
+        separator = _separator(doc_separator)
         found = batches(
             source, self._scanner, self._index, least, encoding=encoding, errors=errors, separator=separator
         )
@@ -220,7 +229,7 @@ class Normalizer:
         style: Style = "replace",
         encoding: str | None = None,
         errors: str = "strict",
-        doc_separator: str | re.Pattern[str] | None = None,
+        doc_separator: str | re.Pattern[str] | Separator | None = None,
         threshold: float | None = None,
     ) -> None:
         """Stream ``source`` to ``out`` with mentions rewritten (see :meth:`normalize_text`).
@@ -228,7 +237,7 @@ class Normalizer:
         Reads and writes chunk by chunk; the arguments are those of :meth:`stream`.
         """
         least = self._threshold if threshold is None else _check_threshold(threshold)
-        separator = re.compile(doc_separator) if isinstance(doc_separator, str) else doc_separator
+        separator = _separator(doc_separator)
         items = events(batches(
             source, self._scanner, self._index, least,
             encoding=encoding, errors=errors, separator=separator, keep_text=True,

@@ -17,6 +17,8 @@ The steps, in order:
    become spaces; ``.`` is deleted (``U.S.`` -> ``us``);
    U+FFFD becomes ``?``, and ``?`` survives only where a pipeline lost a letter
    inside a word (``Vu??i??`` -> ``vu?i?``, one ``?`` a run), else it is deleted;
+   a lone surrogate (``"\ud800"``, which no UTF encoding can write) is no
+   letter and becomes a space;
 5. a possessive ``'s`` is dropped, then the remaining apostrophes;
 6. leading honorifics and titles (``Mr``, ``President``, ``Serbian Prime
    Minister``) and a leading ``the`` are removed while a name remains;
@@ -64,7 +66,13 @@ _SPECIAL: dict[int, str | None] = {
 
 
 def _fold_char(char: str) -> str:
-    """Key text of one non-ASCII character: Cyrillic by the table above, the rest by unidecode."""
+    """Key text of one non-ASCII character: Cyrillic by the table above, the rest by unidecode.
+
+    A lone surrogate (text decoded with ``surrogateescape``, or half of a pair
+    cut apart) is no letter: it separates words.
+    """
+    if "\ud800" <= char <= "\udfff":
+        return " "
     latin = _CYRILLIC.get(char.lower())
     return (unidecode(char) if latin is None else latin).translate(_ASCII_TABLE)
 
@@ -137,20 +145,21 @@ def _strip_leading(tokens: list[str]) -> list[str]:
     >>> _strip_leading(["president"])
     ['president']
     """
-    while len(tokens) > 1:
-        if tokens[0] != "the" and _TITLE_HEADS.isdisjoint(tokens[:3]):
-            return tokens
-        if tokens[0] == "the":
-            tokens = tokens[1:]
+    start = 0  # an index, not slices: a long run of titles stays linear
+    while len(tokens) - start > 1:
+        if tokens[start] != "the" and _TITLE_HEADS.isdisjoint(tokens[start : start + 3]):
+            break
+        if tokens[start] == "the":
+            start += 1
             continue
         for skip in range(3):  # "president x", "serbian president x", "former us president x"
-            n = _title_length(tokens, skip)
-            if n and len(tokens) > skip + n and tokens[skip + n] not in _OFFICE_LINKS:
-                tokens = tokens[skip + n :]
+            n = _title_length(tokens, start + skip)
+            if n and len(tokens) > start + skip + n and tokens[start + skip + n] not in _OFFICE_LINKS:
+                start += skip + n
                 break
         else:
-            return tokens
-    return tokens
+            break
+    return tokens[start:] if start else tokens
 
 
 def _lost_letters(token: str) -> str:

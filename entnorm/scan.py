@@ -92,6 +92,10 @@ _CAPITALS_REACH = 30
 #: Characters before a resume point that a scan may read.
 LOOKBEHIND: Final = _CAPITALS_REACH + 2
 _MAX_FUZZY_EXTRA = 2
+# A key whose first word is longer is not looked for in running text (only a
+# lookup of the name finds it): no name has such a word, and each character
+# of a pattern costs the automata hundreds of bytes.
+_MAX_TRIGGER = 256
 # Characters next to a word that may make its token differ from its view word.
 _TRICKY = frozenset("'’?\ufffd")
 _WORD_CHAR = re.compile(r"\w").match  # a letter, digit or underscore
@@ -203,6 +207,7 @@ class Scanner:
         self._known = known
         self._quick = quick
         firsts = {key.split(" ", 1)[0] for key in index.keys} | index.extra_triggers
+        firsts = {word for word in firsts if len(word) <= _MAX_TRIGGER}
         self._patterns = sorted(p for p in _trigger_patterns(index, firsts) if p.isascii())  # as views are
         self._longest_trigger = max(map(len, firsts), default=0) + 2
         prefixes: set[str] = set()
@@ -750,12 +755,15 @@ def _trigger_patterns(index: Index, firsts: Iterable[str]) -> set[str]:
     inner_capitals: dict[str, bool] = {}
     for key, hits in index.keys.items():
         first = key.split(" ", 1)[0]
+        if len(first) > _MAX_TRIGGER:
+            continue
         if first in SURNAME_PARTICLES and " " in key:  # de Gaulle
             lower.add(first)
         for _, _, _, alias, _ in hits:
             inner = inner_capitals.get(alias)
             if inner is None:
-                inner = inner_capitals[alias] = any(ch.isupper() for ch in alias[1:].split(" ", 1)[0])
+                word = alias[1:].split(" ", 1)[0]
+                inner = inner_capitals[alias] = len(word) < _MAX_TRIGGER and any(ch.isupper() for ch in word)
             if alias[:1].islower() and normalize_name(alias).startswith(first):
                 lower.add(first)
             elif inner:

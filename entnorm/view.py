@@ -3,10 +3,11 @@
 Use :func:`make_view` to search text for the words of index keys at C speed:
 each character becomes what it contributes to a key (``Č`` -> ``c``, ``ш`` ->
 ``sh``, a soft hyphen -> nothing) and everything that separates words becomes a
-space, so a key word ``w`` occurs in the view exactly where ``" w "`` does. The
-view is per character, so it does not depend on Unicode normalization form
-(a decomposed ``c`` + caron folds like ``č``). Most text folds one character to
-one character; :class:`ViewMap` records only the exceptions.
+space (a lone surrogate too), so a key word ``w`` occurs in the view exactly
+where ``" w "`` does. The view is per character, so it does not depend on
+Unicode normalization form (a decomposed ``c`` + caron folds like ``č``). Most
+text folds one character to one character; :class:`ViewMap` records only the
+exceptions.
 """
 
 from __future__ import annotations
@@ -155,7 +156,8 @@ def make_view(text: str, *, keep_case: bool = False) -> tuple[str, ViewMap]:
         return text.encode("ascii").translate(ascii_table).decode("ascii"), IDENTITY
     positions: list[int] = []
     lengths: list[int] = []
-    if len(text.encode("utf-8")) - len(text) > len(text) // 4:  # mostly another script: one pass through the table
+    # "surrogatepass": a lone surrogate, which UTF-8 cannot write, counts like any other character here.
+    if len(text.encode("utf-8", "surrogatepass")) - len(text) > len(text) // 4:  # mostly another script: one pass
         table = _CASE_VIEW_TABLE if keep_case else _VIEW_TABLE
         view = text.translate(table)
         for run in _NON_ASCII.finditer(text):

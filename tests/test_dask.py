@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import http.client
 import io
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -33,11 +35,43 @@ DOCUMENTS = [
 ] * 8
 
 
+def _cluster() -> LocalCluster:
+    """Two worker processes, and no dashboard for real.
+
+    ``dashboard_address=None`` only hides the dashboard: the scheduler's HTTP
+    server still binds port 8787 and warns (an error here) when it is taken,
+    by a Jupyter or another cluster. So the server gets a free local port and
+    the dashboard is switched off.
+    """
+    return LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True,
+        dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
+    )
+
+
 @pytest.fixture(scope="module")
 def client() -> Iterator[Client]:
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as connected:
+    with _cluster() as cluster, Client(cluster) as connected:
         yield connected
+
+
+def test_a_cluster_starts_while_port_8787_is_taken(builtin: Normalizer) -> None:
+    with socket.socket() as holder:
+        try:
+            holder.bind(("127.0.0.1", 8787))
+            holder.listen()
+        except OSError:  # taken by something else already: the point holds all the same
+            pass
+        with _cluster() as cluster, Client(cluster) as connected:
+            port = cluster.scheduler.http_server.port
+            assert port != 8787
+            health = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            health.request("GET", "/status")  # the dashboard's page
+            assert health.getresponse().status == 404
+            health.close()
+            bag = db.from_sequence(DOCUMENTS[:4], npartitions=2)
+            handle = entnorm.dask.shared(builtin, connected)
+            assert entnorm.dask.annotate_bag(bag, handle).compute() == [_records(builtin, d) for d in DOCUMENTS[:4]]
 
 
 def _records(normalizer: Normalizer, text: str) -> list[dict[str, object]]:

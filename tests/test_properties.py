@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import string
 import tempfile
 from pathlib import Path
 
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
@@ -175,3 +176,92 @@ def test_the_quick_verdicts_change_no_result(text: str, cuts: list[int]) -> None
         quick_result = list(events(batches(chunks, normalizer._scanner, index, 0.5)))
         careful_result = list(events(batches(chunks, careful, index, 0.5)))
         assert quick_result == careful_result
+
+
+SEPARATORS = [
+    r"\n", r"\n\n+", r"\n---\n", r"\s+---", r"(?m)^---$", r"b|ab", r"a*", r"(?<=a)\n", r"(?i)B\n", r"\n\s*\n",
+]
+
+
+def _documents_by_finditer(text: str, separator: re.Pattern[str]) -> list[str]:
+    """The reference: a document ends after each non-empty match over the whole text."""
+    documents, last = [], 0
+    for found in separator.finditer(text):
+        if found.end() > found.start():
+            documents.append(text[last : found.end()])
+            last = found.end()
+    return [*documents, text[last:]]
+
+
+@given(
+    st.lists(st.sampled_from(["a", "b", "B", "\n", "\n\n", "---", " ", "   ", "x" * 40, "\n" * 50]), max_size=60)
+    .map("".join),
+    st.sampled_from(SEPARATORS),
+    st.lists(st.integers(min_value=0, max_value=10_000), max_size=8),
+    st.sampled_from([300, 1 << 16]),
+)
+@example("ba", "a*", [], 1 << 16)  # a later non-empty match after an empty one
+@example("y" * 10 + "\n---\n" + "z" * 254, r"\n---\n", [269], 1 << 16)  # a match across where a chunk was cut
+@example("a" + "\n" * 400 + "b", r"\n+", [200], 300)  # a match longer than the window, across chunks
+def test_documents_are_the_separators_matches_for_any_chunking(
+    text: str, pattern: str, cuts: list[int], window: int
+) -> None:
+    from unittest import mock
+
+    from entnorm import text as text_module
+
+    separator = re.compile(pattern)
+    expected = _documents_by_finditer(text, separator)
+    with mock.patch.object(text_module, "_SEARCH_WINDOW", window):
+        for chunks in ([text], _cut(text, cuts)):
+            documents, parts = [], []
+            for piece, ends in text_module.split_documents(chunks, separator):
+                parts.append(piece)
+                if ends:
+                    documents.append("".join(parts))
+                    parts = []
+            assert documents == expected
+
+
+# Any code point a str can hold, lone surrogates ("\ud800", common in scraped JSONL) included.
+any_text = st.text(
+    st.one_of(st.characters(exclude_categories=()), st.characters(categories=["Cs"]), st.sampled_from(LETTERS))
+)
+text_with_surrogates = st.lists(st.one_of(st.sampled_from(FRAGMENTS), any_text), max_size=20).map(" ".join)
+
+
+@example("\ud800")
+@example("Vu\udcc4\udc8di\u0107 met Vučić\ud83d")  # surrogateescape'd bytes, half an emoji
+@given(text_with_surrogates)
+def test_names_with_lone_surrogates_are_looked_up_without_error(text: str) -> None:
+    normalizer = _builtin()
+    key = normalize_name(text)
+    assert key.isascii() and normalize_name(key) == key
+    ranked = normalizer.candidates(text)
+    match = normalizer.match(text, threshold=0.0)
+    assert match == (ranked[0] if ranked else None)
+    if all("\ud800" <= c <= "\udfff" or c.isspace() for c in text):
+        assert match is None
+
+
+@example("\ud800", [])
+@example("Vu\udcc4\udc8di\u0107 met Vučić\ud83d and \udfffAleksandar Vučić\udfff", [3, 20])
+@given(text_with_surrogates, st.lists(st.integers(min_value=0, max_value=10_000), max_size=6))
+def test_running_text_with_lone_surrogates_keeps_its_offsets(text: str, cuts: list[int]) -> None:
+    normalizer = _builtin()
+    mentions = normalizer.annotate(text)
+    for m in mentions:
+        assert text[m.start : m.end] == m.text
+    assert list(normalizer.stream(_cut(text, cuts))) == mentions
+    assume("[[" not in text)
+    inline = normalizer.normalize_text(text, style="inline")
+    assert re.sub(r" \[\[[^\]]*\]\]", "", inline) == text  # surrogates pass through unchanged
+    normalizer.normalize_text(text)
+
+
+def test_a_lone_surrogate_is_no_name() -> None:
+    normalizer = _builtin()
+    assert normalizer.match("\ud800") is None and normalizer.candidates("\ud800") == []
+    assert normalize_name("Vu\ud800cic") == "vu cic"
+    assert [m.text for m in normalizer.annotate("\ud800Vučić\udfff")] == ["Vučić"]
+    assert normalizer.normalize_text("\ud800 Vucic \udfff") == "\ud800 Aleksandar Vučić \udfff"
