@@ -188,7 +188,7 @@ def _names(node: yaml.Node, what: str, path: str, *, keyed: bool) -> list[tuple[
         where = Location(path, line_of(item))
         text = _string(item, singular, where)
         if keyed and not normalize_name(text):
-            msg = f"{where}: {singular} {text!r} normalizes to nothing (only punctuation)"
+            msg = f"{where}: {singular} {text!r} normalizes to nothing (no letter or digit)"
             raise TableError(msg)
         out.append((text, where))
     return out
@@ -235,7 +235,7 @@ def _draft(fields: dict[str, yaml.Node], at: Location, path: str) -> _Draft:
     name_at = Location(path, line_of(fields["name"]))
     name = _string(fields["name"], "name", name_at)
     if not normalize_name(name):
-        msg = f"{name_at}: name {name!r} normalizes to nothing"
+        msg = f"{name_at}: name {name!r} normalizes to nothing (no letter or digit)"
         raise TableError(msg)
     kind = construct(fields["type"]) if "type" in fields else "other"
     if kind not in ENTITY_TYPES:

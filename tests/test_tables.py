@@ -138,3 +138,30 @@ def test_builtin_constant_points_at_the_tables() -> None:
         "agencies.yaml", "countries.yaml", "countries_extra.yaml", "organizations.yaml",
         "people.yaml", "places.yaml",
     ]
+
+
+UNROMANIZED = Path(__file__).parent / "cases" / "unromanized.yaml"
+
+
+def test_names_in_scripts_without_romanization_load_and_match_themselves() -> None:
+    normalizer = entnorm.Normalizer(load_table(UNROMANIZED))
+    names = [(e.id, name) for e in normalizer.table for name in e.names()]
+    assert len(names) == 11
+    for entity_id, name in names:
+        match = normalizer.match(name)
+        assert match is not None and (match.entity.id, match.method) == (entity_id, "exact"), name
+    coptic = normalizer.match("ⲔⲎⲘⲈ")  # case-folded like any other script
+    assert coptic is not None and coptic.entity.id == "coptic-land"
+
+
+def test_running_text_finds_such_names_only_after_an_ascii_first_word() -> None:
+    normalizer = entnorm.Normalizer(load_table(UNROMANIZED))
+    text = "They met at Asif ⴰⵎⵇⵔⴰⵏ and ⴰⵙⵉⴼ today."
+    found = [(m.text, m.entity.id) for m in normalizer.annotate(text)]
+    assert found == [("Asif ⴰⵎⵇⵔⴰⵏ", "mixed-river")]  # the view is ASCII: ⴰⵙⵉⴼ cannot trigger (README)
+
+
+@pytest.mark.parametrize("alias", ["—…!", "★", "'?'", "· · ·"])
+def test_a_name_without_letter_or_digit_is_an_error(write_table, alias: str) -> None:
+    path = write_table(f"entities:\n  - id: a\n    name: A\n    aliases:\n      - {alias!r}\n")
+    assert error_of(path) == f"{path}:5: alias {alias!r} normalizes to nothing (no letter or digit)"
