@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import entnorm
-from entnorm import TableError, dump_table, find_collisions, load_table
+from entnorm import TableError, dump_table, find_collisions, load_table, validate_table
 from entnorm.cli import main
 
 
@@ -253,6 +253,18 @@ def test_a_syntax_error_leads_with_the_line_where_the_construct_began(write_tabl
     )
 
 
+def test_values_in_messages_are_cut(write_table) -> None:
+    long_list = "[" + ", ".join(["word"] * 20_000) + "]"
+    long_name = "Ж" * 100_000
+    for text in (
+        f"entities:\n  - id: a\n    name: A\n    aliases: [{long_list}]\n",
+        f"entities:\n  - id: a\n    name: A\n    type: {long_name}\n",
+        f"entities:\n  - {{id: a, name: A, country: {long_name}}}\n",
+    ):
+        message = error_of(write_table(text))
+        assert len(message) < 300 and "…" in message, message[:400]
+
+
 HOSTILE = {
     "bomb": BOMB,
     "deep": "entities: " + "[" * 400 + "]" * 400 + "\n",
@@ -285,3 +297,74 @@ def test_the_command_in_a_process_refuses_the_bomb_quickly(write_table) -> None:
     assert time.perf_counter() - start < 10.0
     assert ran.returncode == 1
     assert ran.stderr.splitlines()[0].endswith(f"{path}:4: YAML aliases (*l0) are not supported in tables")
+
+
+# -- validate: every problem --------------------------------------------------------------------------
+
+MANY_PROBLEMS = """\
+entities:
+  - id: Bad
+    name: A
+    type: planet
+    aliases: [ok, '...', 12]
+  - {extends: nowhere, aliases: [x]}
+  - {id: b, name: B, country: atlantis, colour: red}
+  - {id: b, name: B again}
+"""
+
+
+def test_validate_table_lists_every_problem_in_file_order(write_table) -> None:
+    many = write_table(MANY_PROBLEMS)
+    broken = write_table("entities:\n  - id: c\n    name: 'unclosed\n\n")
+    good = write_table("entities:\n  - {id: d, name: D}\n")
+    problems = validate_table(broken, many, good)
+    assert [str(p) for p in problems] == [
+        f"{broken}:3: invalid YAML: while scanning a quoted scalar (line 3): found unexpected end of stream (line 5)",
+        f"{many}:2: bad id 'Bad': use lower-case letters and digits joined by '-'",
+        f"{many}:4: type 'planet' is not one of person, organization, country, city, other",
+        f"{many}:5: alias '...' normalizes to nothing (no letter or digit)",
+        f"{many}:5: alias 12 is not a string",
+        f"{many}:7: unknown field 'colour' (did you mean 'country'?)",
+        f"{many}:8: id 'b' repeated (first defined at {many}:7); use 'extends' to add names",
+        f"{many}:6: extends unknown id 'nowhere'",
+        f"{many}:7: country 'atlantis' of 'b' is not a known id",
+    ]
+    assert {p.path for p in problems} == {str(broken), str(many)}
+    assert validate_table(good) == []
+    with pytest.raises(TableError, match="bad id 'Bad'"):  # loading still stops at the first
+        load_table(many, good)
+
+
+def test_validate_names_missing_paths_and_goes_on(write_table, tmp_path: Path) -> None:
+    good = write_table("entities:\n  - {id: d, name: D}\n")
+    problems = validate_table(tmp_path / "nope.yaml", good, tmp_path / "nope2.yml")
+    assert [str(p) for p in problems] == [
+        f"{tmp_path / 'nope.yaml'}: no such file or folder", f"{tmp_path / 'nope2.yml'}: no such file or folder"
+    ]
+
+
+def test_the_validate_command_prints_every_problem_then_a_count(
+    write_table, capsys: pytest.CaptureFixture[str]
+) -> None:
+    many = write_table(MANY_PROBLEMS)
+    broken = write_table("entities: [\n")
+    assert main(["validate", str(many), str(broken)]) == 1
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert len(lines) == 10 and lines[-1] == "9 problems in 2 files", lines
+    assert all(line.startswith((f"{many}:", f"{broken}:")) for line in lines[:-1])
+    assert captured.out == ""
+    assert main(["validate", str(broken)]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == "1 problem in 1 file"
+
+
+def test_a_table_that_extends_bundled_ids_validates_with_builtin(
+    write_table, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mine = write_table(
+        "entities:\n  - {extends: aleksandar-vucic, aliases: [Vucicc]}\n  - {id: k, name: K, country: serbia}\n"
+    )
+    assert main(["validate", "builtin", str(mine)]) == 0
+    assert capsys.readouterr().out.endswith(" entities, 0 ambiguous names\n")
+    assert main(["validate", str(mine)]) == 1
+    assert "extends unknown id 'aleksandar-vucic'" in capsys.readouterr().err
