@@ -12,7 +12,7 @@ from .matcher import Normalizer, load
 from .model import ENTITY_TYPES, METHODS, Entity, EntityType, Match, Mention, Method
 from .normalize import normalize_name
 from .scoring import DEFAULT_THRESHOLD
-from .tables import BUILTIN, AliasTable, Collision, dump_table, find_collisions, load_table
+from .tables import BUILTIN, AliasTable, Collision, dump_table, find_collisions, load_table, validate_table
 
 __version__ = "0.1.0"
 
@@ -38,4 +38,5 @@ __all__ = [
     "load",
     "load_table",
     "normalize_name",
+    "validate_table",
 ]

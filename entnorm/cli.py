@@ -22,7 +22,6 @@ import sys
 import threading
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import TextIO
 
 from . import __version__, cli_normalize, cli_suggest
@@ -32,7 +31,7 @@ from .errors import CacheWarning, EntnormError, InputError
 from .matcher import Normalizer, load
 from .model import Match
 from .scoring import DEFAULT_THRESHOLD
-from .tables import BUILTIN, find_collisions, load_table
+from .tables import BUILTIN, find_collisions, load_table, validate_table
 
 __all__ = ["Terminated", "main", "match_records"]
 
@@ -171,7 +170,16 @@ def _write_matches(normalizer: Normalizer, args: argparse.Namespace, fmt: str, o
 
 
 def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
-    table = load_table(*args.paths)
+    """Every problem of the tables on stderr (file:line first) and a count, exit 1; else the summary."""
+    paths = _table_paths(args.paths)
+    problems = validate_table(*paths)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        count, files = len(problems), len({problem.path for problem in problems})
+        print(f"{count} problem{'s' * (count != 1)} in {files} file{'s' * (files != 1)}", file=sys.stderr)
+        return 1
+    table = load_table(*paths)
     collisions = find_collisions(table)
     level = "error" if args.strict else "warning"
     for collision in collisions:
@@ -209,7 +217,10 @@ def _parser() -> argparse.ArgumentParser:
     match.set_defaults(run=_run_match)
 
     validate = verbs.add_parser("validate", help="check alias tables and list names two entities claim")
-    validate.add_argument("paths", nargs="+", metavar="PATH", type=Path, help="table files or folders")
+    validate.add_argument(
+        "paths", nargs="+", metavar="PATH",
+        help=f"table files or folders ('{BUILTIN_WORD}' names the bundled tables, for files that extend them)",
+    )
     validate.add_argument("--strict", action="store_true", help="treat ambiguous names as errors")
     validate.set_defaults(run=_run_validate)
 

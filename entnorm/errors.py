@@ -17,8 +17,12 @@ class TableError(EntnormError, ValueError):
     """An alias table is malformed or inconsistent.
 
     The message starts with ``file:line:`` where the problem is, as compilers
-    do, so an editor can jump to it.
+    do, so an editor can jump to it; ``path`` is that file, where known.
     """
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class InputError(EntnormError, ValueError):

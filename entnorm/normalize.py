@@ -11,7 +11,9 @@ The steps, in order:
 1. Unicode NFKC (ligatures, full-width forms, compatibility digits);
 2. Cyrillic letters to Latin with one fixed table (Serbian ``ћ`` -> ``c``,
    ``ч`` -> ``ch``, ...), then :func:`unidecode.unidecode` for every other script
-   (``folded`` step, skipped by :func:`prefold_name`);
+   (``folded`` step, skipped by :func:`prefold_name`); a letter or digit that
+   unidecode leaves empty (Tifinagh, Gothic, Coptic, Ol Chiki, Cuneiform, ...)
+   stays itself, case-folded (NFKC), so ``ⴰⵣⵓⵍ`` has the key ``ⴰⵣⵓⵍ``;
 3. casefold;
 4. quotes unified (``’`` -> ``'``); hyphens, dashes, ``_`` and other punctuation
    become spaces; ``.`` is deleted (``U.S.`` -> ``us``);
@@ -24,6 +26,11 @@ The steps, in order:
    Minister``) and a leading ``the`` are removed while a name remains;
 7. whitespace squashed to single spaces.
 
+A name with a letter or digit (Unicode categories L and N, after NFKC) always
+has a key: when the steps above leave nothing (``Ь``, ``’s``), the key is its
+case-folded letters and digits. Only a name without any is keyed ``""``.
+Keys are ASCII but for the letters of scripts without a romanization.
+
 The result is idempotent: ``normalize_name(normalize_name(x)) == normalize_name(x)``.
 """
 
@@ -35,7 +42,10 @@ from collections.abc import Callable
 
 from unidecode import unidecode
 
-__all__ = ["KEY_TABLE", "TITLES", "CharTable", "key_from_nfkc", "normalize_name", "prefold_from_nfkc", "prefold_name"]
+__all__ = [
+    "KEY_TABLE", "TITLES", "CharTable", "is_name_char", "key_from_nfkc", "normalize_name", "prefold_from_nfkc",
+    "prefold_name",
+]
 
 # Primary Cyrillic -> Latin table used when folding. Serbian letters follow
 # Gaj's Latin without diacritics (ћ -> c, ђ -> dj); the rest follow common
@@ -65,16 +75,29 @@ _SPECIAL: dict[int, str | None] = {
 }
 
 
+def is_name_char(char: str) -> bool:
+    """Whether ``char`` is a letter or a digit (Unicode category L* or N*): what makes a name."""
+    return unicodedata.category(char)[0] in "LN"
+
+
 def _fold_char(char: str) -> str:
     """Key text of one non-ASCII character: Cyrillic by the table above, the rest by unidecode.
 
     A lone surrogate (text decoded with ``surrogateescape``, or half of a pair
-    cut apart) is no letter: it separates words.
+    cut apart) is no letter: it separates words. A letter or digit unidecode
+    has no romanization for is kept, case-folded (and NFKC, folded again if
+    that changes it: a case variant unidecode knows).
     """
     if "\ud800" <= char <= "\udfff":
         return " "
     latin = _CYRILLIC.get(char.lower())
-    return (unidecode(char) if latin is None else latin).translate(_ASCII_TABLE)
+    if latin is not None:
+        return latin.translate(_ASCII_TABLE)
+    roman = unidecode(char)
+    if roman or not is_name_char(char):
+        return roman.translate(_ASCII_TABLE)
+    folded = unicodedata.normalize("NFKC", char.casefold())
+    return folded if folded == char else folded.translate(KEY_TABLE)
 
 
 def _prefold_char(char: str) -> str:
@@ -184,6 +207,32 @@ def _finish(text: str) -> str:
     return " ".join(tokens)
 
 
+def _finish_name(cleaned: str, text: str) -> str:
+    """:func:`_finish` of ``cleaned`` (``text`` through a table), never empty for a name with a letter or digit.
+
+    Where the steps leave nothing of letters that are there (``’s``), the
+    apostrophes count as spaces; where no letter has a key text (``Ъ``, ``ʻ``),
+    the letters themselves are the key.
+    """
+    return _finish(cleaned) or (_finish(cleaned.replace("'", " ")) if "'" in cleaned else "") or _bare_letters(text)
+
+
+def _bare_letters(text: str) -> str:
+    """The letters and digits of each word of ``text``, case-folded where that keeps them without key text.
+
+    >>> _bare_letters("Ъ!"), _bare_letters("ʻ ʻ"), _bare_letters("—…!")
+    ('ъ', 'ʻ ʻ', '')
+    """
+    words = ("".join(map(_bare_char, filter(is_name_char, word))) for word in text.split())
+    return " ".join(word for word in words if word)
+
+
+def _bare_char(char: str) -> str:
+    """``char`` case-folded (NFKC), unless its folded form has a key text of its own (``Ӏ`` -> ``ӏ`` -> ``l``)."""
+    folded = "".join(filter(is_name_char, unicodedata.normalize("NFKC", char.casefold())))
+    return folded if folded and not any(c.isalnum() for c in folded.translate(KEY_TABLE)) else char
+
+
 def normalize_name(name: str) -> str:
     """Return the index key of ``name``: folded to ASCII, lower case, no titles.
 
@@ -191,7 +240,7 @@ def normalize_name(name: str) -> str:
         name: a name as written, in any script.
 
     Returns:
-        The key; an empty string when nothing of a name is left.
+        The key; an empty string only when ``name`` has no letter or digit.
 
     >>> normalize_name("Mr Vučić")
     'vucic'
@@ -205,18 +254,18 @@ def normalize_name(name: str) -> str:
     'vucic'
     """
     if name.isascii():
-        return _finish(name.translate(_ASCII_TABLE))
+        return _finish_name(name.translate(_ASCII_TABLE), name)
     return key_from_nfkc(unicodedata.normalize("NFKC", name))
 
 
 def key_from_nfkc(text: str) -> str:
     """:func:`normalize_name` of a string already in NFKC (saves normalizing it twice)."""
-    return _finish(text.translate(KEY_TABLE))
+    return _finish_name(text.translate(KEY_TABLE), text)
 
 
 def prefold_from_nfkc(text: str) -> str:
     """:func:`prefold_name` of a string already in NFKC."""
-    return _finish(text.translate(_PREFOLD_TABLE))
+    return _finish_name(text.translate(_PREFOLD_TABLE), text)
 
 
 def prefold_name(name: str) -> str:

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import itertools
 import re
+import shlex
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import yaml
@@ -163,8 +164,15 @@ def _slug(name: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", normalize_name(name))) or "entity"
 
 
-def to_yaml(suggestions: Iterable[Suggestion], *, documents: int) -> str:
-    """The suggestions as a table to review: ``extends`` entries, then new entities."""
+def to_yaml(suggestions: Iterable[Suggestion], *, documents: int, tables: Sequence[str] = ("builtin",)) -> str:
+    """The suggestions as a table to review: ``extends`` entries, then new entities.
+
+    Args:
+        suggestions: what :func:`suggest` found.
+        documents: how many documents it read (said in the header).
+        tables: the tables the suggestions extend, as the command line names
+            them; the header says to validate the file together with them.
+    """
     by_entity: dict[str, list[Suggestion]] = {}
     new: list[Suggestion] = []
     for item in suggestions:
@@ -175,6 +183,7 @@ def to_yaml(suggestions: Iterable[Suggestion], *, documents: int) -> str:
     lines = [
         f"# Suggested by entnorm suggest from {documents:,} document(s). Review, then keep what is right;",
         "# this file loads together with the tables it extends.",
+        f"# check with: entnorm validate {' '.join(map(shlex.quote, tables))} FILE",
         "entities:",
     ]
     for entity_id, items in by_entity.items():
@@ -193,6 +202,6 @@ def to_yaml(suggestions: Iterable[Suggestion], *, documents: int) -> str:
         lines.append(f"  # new: {item.surface!r}: seen {item.count} time(s), after {after}")
         name = yaml.safe_dump(item.surface, allow_unicode=True, default_style=None).strip().removesuffix("\n...")
         lines += [f"  - id: {slug}", f"    name: {name}", "    type: person"]
-    if len(lines) == 3:
+    if len(lines) == 4:
         lines[-1] = "entities: []"
     return "\n".join(lines) + "\n"

@@ -8,6 +8,12 @@ where ``" w "`` does. The view is per character, so it does not depend on
 Unicode normalization form (a decomposed ``c`` + caron folds like ``č``). Most
 text folds one character to one character; :class:`ViewMap` records only the
 exceptions.
+
+The view is ASCII (the scanner searches its bytes). Letters that have no
+romanization (Tifinagh, Gothic, Coptic, Ol Chiki, Cuneiform, ...) are their
+own key text, so they cannot be carried: they show as nothing, like combining
+marks. A key word written in them is never found by the view, and only keys
+whose first word is ASCII in the view are searched for in running text.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ def _view_char(char: str) -> str:
     folded = KEY_TABLE[ord(char)]
     if folded is None:  # soft hyphen, zero-width joiners: nothing, inside words
         return ""
-    if not folded:
+    if not folded or not folded.isascii():  # marks, and letters kept unromanized in keys: the view is ASCII
         return "" if char.isalnum() or unicodedata.category(char)[0] == "M" else " "
     return "".join(c if c.isalnum() else " " for c in folded)
 

@@ -133,7 +133,7 @@ def test_validate_reports_collisions_and_strict_fails(tmp_path: Path) -> None:
 def test_validate_missing_file_exits_1(tmp_path: Path) -> None:
     result = run("validate", str(tmp_path / "nope.yaml"))
     assert result.returncode == 1
-    assert result.stderr.decode() == f"entnorm: {tmp_path / 'nope.yaml'}: no such file or folder\n"
+    assert result.stderr.decode() == f"{tmp_path / 'nope.yaml'}: no such file or folder\n1 problem in 1 file\n"
 
 
 def test_the_lookup_cases_hold_through_the_command() -> None:

@@ -78,3 +78,31 @@ def test_cli_writes_the_suggestions_atomically(write_table, tmp_path: Path) -> N
     bad = subprocess.run(missing, capture_output=True, check=False)
     assert bad.returncode == 1 and b"missing.txt: no such file" in bad.stderr
     assert yaml.safe_load(out.read_text(encoding="utf-8"))["entities"] == parsed  # untouched
+
+
+def test_the_yaml_says_how_to_validate_it_and_that_command_passes(tmp_path: Path) -> None:
+    corpus = tmp_path / "story.txt"
+    corpus.write_text("Foreign Minister Marta Kosovar met Vucicc in Belgrade.\n", encoding="utf-8")
+    out = tmp_path / "suggested.yaml"
+    ran = subprocess.run(
+        [sys.executable, "-m", "entnorm", "suggest", str(corpus), "-o", str(out)], capture_output=True, check=False
+    )
+    assert ran.returncode == 0, ran.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "  - extends: aleksandar-vucic" in text  # a bundled id: validating the file alone fails
+    check = next(line for line in text.splitlines() if line.startswith("# check with: "))
+    assert check == "# check with: entnorm validate builtin FILE"
+    words = [str(out) if w == "FILE" else w for w in check.removeprefix("# check with: entnorm ").split()]
+    validated = subprocess.run([sys.executable, "-m", "entnorm", *words], capture_output=True, text=True, check=False)
+    assert validated.returncode == 0, validated.stderr
+    assert validated.stdout.endswith(" entities, 0 ambiguous names\n")
+    alone = subprocess.run(
+        [sys.executable, "-m", "entnorm", "validate", str(out)], capture_output=True, text=True, check=False
+    )
+    assert alone.returncode == 1 and "extends unknown id 'aleksandar-vucic'" in alone.stderr
+
+
+def test_the_validate_hint_names_the_tables_given() -> None:
+    text = to_yaml([], documents=1, tables=["builtin", "my tables/extra.yaml"])
+    assert "# check with: entnorm validate builtin 'my tables/extra.yaml' FILE\n" in text
+    assert yaml.safe_load(text)["entities"] == []
