@@ -32,7 +32,7 @@ from .tables import load_table, table_files
 
 __all__ = ["cache_key", "load_cached"]
 
-_MAGIC = b"entnorm-cache-2\n"  # the number changes with what a Normalizer pickles
+_MAGIC = b"entnorm-cache-3\n"  # the number changes with what a Normalizer pickles or how keys are made
 
 
 def cache_key(files: Sequence[Path]) -> str:

@@ -61,5 +61,5 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
         count = _Count()
         documents = _documents(args, count)
         found = [s for s in suggest(normalizer, documents, least=args.least) if s.count >= args.min_count]
-        out.write(to_yaml(found, documents=count.documents))
+        out.write(to_yaml(found, documents=count.documents, tables=args.aliases or ["builtin"]))
     return 0

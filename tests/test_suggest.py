@@ -72,6 +72,7 @@ def test_cli_writes_the_suggestions_atomically(write_table, tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     parsed = yaml.safe_load(out.read_text(encoding="utf-8"))["entities"]
     assert parsed == [{"extends": "aleksandar-vucic", "aliases": ["Vucicc"]}]
+    assert f"# check with: entnorm validate {table} FILE\n" in out.read_text(encoding="utf-8")
     split = subprocess.run([*command, "--doc-separator", r"\n\n"], capture_output=True, check=False)
     assert "from 3 document(s)" in split.stdout.decode("utf-8")
     missing = [*command[:5], str(tmp_path / "missing.txt"), *command[5:], "-o", str(out)]
