@@ -11,6 +11,7 @@ import io
 import itertools
 import json
 import os
+import re
 import secrets
 import stat
 import sys
@@ -20,7 +21,10 @@ from typing import Any, BinaryIO, TextIO
 
 from .errors import InputError, OutputError
 
-__all__ = ["BINARY_INPUT_TEXT", "atomic_output", "input_blocks", "json_record", "open_input", "output_file"]
+__all__ = [
+    "BINARY_INPUT_TEXT", "atomic_output", "cut", "input_blocks", "json_record", "open_input", "output_file",
+    "report_missing_field",
+]
 
 _BLOCK = 1 << 20
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
@@ -58,19 +62,74 @@ def input_blocks(stream: BinaryIO, name: str, progress: Any) -> Iterator[bytes]:
             yield block
 
 
-def json_record(line: str, number: int, field: str) -> dict[str, Any]:
-    """Line ``number`` of a JSONL input as an object whose ``field``, when present, is a string or null."""
+def _not_json(constant: str) -> Any:
+    msg = f"{constant} is not JSON"
+    raise ValueError(msg)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _without_surrogates(value: Any, where: str, errors: str) -> Any:
+    """``value`` with lone surrogates (``"\\ud800"`` escapes) replaced by U+FFFD, or an error under ``strict``."""
+    if isinstance(value, str):
+        if not _SURROGATE.search(value):
+            return value
+        if errors == "strict":
+            msg = f"{where}: lone surrogate in {cut(json.dumps(value))}; use --errors replace to keep going"
+            raise InputError(msg)
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_surrogates(v, where, errors) for v in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k, where, errors): _without_surrogates(v, where, errors) for k, v in value.items()}
+    return value
+
+
+def report_missing_field(name: str, field: str, missing: int, total: int) -> None:
+    """Say on stderr how many records lack ``field``; an error when none has it."""
+    if not missing:
+        return
+    if missing == total:
+        msg = f"{name}: no record has field {field!r} (see --field)"
+        raise InputError(msg)
+    print(f"entnorm: {name}: {missing:,} of {total:,} records have no field {field!r}", file=sys.stderr)
+
+
+def cut(text: str, width: int = 60) -> str:
+    """``text`` cut to about ``width`` characters for a message (the rest as an ellipsis)."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def json_record(line: str, where: str, field: str, errors: str = "strict") -> dict[str, Any]:
+    """One line of a JSONL input as an object whose ``field``, when present, is a string or null.
+
+    ``where`` (``FILE:LINE``) leads every message. ``NaN`` and ``Infinity`` are
+    refused (they are not JSON, and would be written back as such); lone
+    surrogates are an error, or U+FFFD with ``errors="replace"``.
+    """
     try:
-        record = json.loads(line)
+        record = json.loads(line, parse_constant=_not_json)
     except json.JSONDecodeError as exc:
-        msg = f"line {number}: invalid JSON: {exc.msg}"
+        msg = f"{where}: invalid JSON: {exc.msg} (column {exc.colno})"
+        raise InputError(msg) from exc
+    except ValueError as exc:
+        msg = f"{where}: invalid JSON: {exc}"
+        raise InputError(msg) from exc
+    except RecursionError as exc:
+        msg = f"{where}: invalid JSON: nested too deeply"
         raise InputError(msg) from exc
     if not isinstance(record, dict):
-        msg = f"line {number}: not a JSON object"
+        msg = f"{where}: not a JSON object"
         raise InputError(msg)
+    if _ESCAPED_SURROGATE.search(line):
+        record = {
+            _without_surrogates(k, where, errors): _without_surrogates(v, where, errors) for k, v in record.items()
+        }
     value = record.get(field)
     if value is not None and not isinstance(value, str):
-        msg = f"line {number}: field {field!r} is not a string"
+        msg = f"{where}: field {field!r} is not a string"
         raise InputError(msg)
     return record
 

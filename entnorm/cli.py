@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TextIO
 
 from . import __version__, cli_normalize, cli_suggest
-from ._io import atomic_output
+from ._io import atomic_output, open_input
 from .cli_columns import run_columns
 from .errors import CacheWarning, EntnormError, InputError
 from .matcher import Normalizer, load
@@ -38,6 +38,9 @@ __all__ = ["Terminated", "main", "match_records"]
 BUILTIN_WORD = "builtin"
 CACHE_VARIABLE = "ENTNORM_CACHE_DIR"
 INVALID_UTF8_TEXT = "{where}: invalid UTF-8 at byte {offset}"
+NAME_IS_FILE_TEXT = (
+    "{name} is a file; to match its lines: entnorm match --input-format text {name} (names are not files)"
+)
 # Names matched per batch (a task on a Dask cluster).
 _QUERY_BATCH = 1024
 
@@ -61,18 +64,32 @@ def _table_paths(values: Sequence[str] | None) -> list[str | os.PathLike[str]]:
 
 
 def _queries(args: argparse.Namespace) -> Iterator[str]:
-    """The names on the command line, or one per line of UTF-8 stdin."""
-    if args.names:
+    """The names on the command line, or with ``--input-format text`` one per line of a file or stdin."""
+    if args.input_format is None and args.names:
         yield from args.names
         return
+    source = args.names[0] if args.names else "-"
+    stream, _ = open_input(source)
+    name = "stdin" if source == "-" else source
     offset = 0
-    for raw in sys.stdin.buffer:
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(INVALID_UTF8_TEXT.format(where="stdin", offset=offset + exc.start)) from exc
-        offset += len(raw)
-        yield line.rstrip("\r\n")
+    with contextlib.nullcontext() if source == "-" else stream:
+        for raw in stream:
+            try:
+                line = raw.decode("utf-8", errors=args.errors)
+            except UnicodeDecodeError as exc:
+                raise InputError(INVALID_UTF8_TEXT.format(where=name, offset=offset + exc.start)) from exc
+            offset += len(raw)
+            yield line.rstrip("\r\n")
+
+
+def _check_names(args: argparse.Namespace) -> None:
+    """Refuse what cannot be meant: several files, or a lone name that is a file (its lines were meant)."""
+    if args.input_format is not None and len(args.names) > 1:
+        msg = f"give one input file with --input-format {args.input_format} (or none for stdin)"
+        raise cli_normalize.UsageError(msg)
+    if args.input_format is None and len(args.names) == 1 and os.path.isfile(args.names[0]):
+        msg = NAME_IS_FILE_TEXT.format(name=args.names[0])
+        raise InputError(msg)
 
 
 def _record(query: str, match: Match | None, best: Match | None) -> dict[str, object]:
@@ -128,8 +145,9 @@ def _add_table_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_match(args: argparse.Namespace, out: TextIO) -> int:
+    _check_names(args)
     normalizer: Normalizer = args.load(args)
-    if args.input_format != "text":
+    if args.input_format not in (None, "text"):
         return run_columns(args, normalizer, out)
     if args.format not in (None, "text", "jsonl"):
         msg = f"--format {args.format} needs --input-format csv, jsonl or parquet"
@@ -188,6 +206,14 @@ def _run_validate(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if collisions and args.strict else 0
 
 
+MATCH_EPILOG = """\
+text output: one tab-separated line per name: query, id, score, method, name
+('-' where it abstains), and for an ambiguous answer a sixth column
+'ambiguous: ID, ID' listing the entities the name fits equally (the id shown
+is one of them; the score is the confidence that one of them is meant).
+A lone NAME that is an existing file is refused: use --input-format text FILE."""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="entnorm", description="Map names to canonical entities with a confidence score."
@@ -195,28 +221,39 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"entnorm {__version__}")
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
 
-    match = verbs.add_parser("match", help="match names (arguments, lines of stdin, or a column of a file)")
+    match = verbs.add_parser(
+        "match", help="match names (arguments, lines of stdin or a file, or a column of a file)",
+        usage="entnorm match [NAME ... | --input-format FORMAT [FILE]] [options]", epilog=MATCH_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     match.add_argument(
         "names", nargs="*", metavar="NAME",
-        help="names to match (default: read stdin); with --input-format csv|jsonl|parquet: the input file",
+        help="names to match (none: one name per line of stdin); with --input-format: the one input FILE",
     )
     _add_table_options(match)
     match.add_argument(
-        "--input-format", choices=("text", "csv", "jsonl", "parquet"), default="text",
-        help="text: one name per line; csv, jsonl, parquet: match the --field column of each row",
+        "--input-format", choices=("text", "csv", "jsonl", "parquet"), default=None,
+        help="read FILE (default: stdin) instead of NAME arguments: text: one name per line; "
+        "csv, jsonl, parquet: match the --field column of each row (default: names are arguments, else stdin)",
     )
-    match.add_argument("--field", default="name", help="the column of names (default: name)")
+    match.add_argument("--field", default="name", help="with csv, jsonl, parquet: the column of names (default: name)")
     match.add_argument("--prefix", default="entity_", help="prefix of the added columns (default: entity_)")
     match.add_argument(
         "--format", choices=("text", "jsonl", "csv", "parquet"), default=None,
         help="output format (default: text for text input, else the input's format)",
     )
     match.add_argument("-o", "--output", metavar="OUTPUT", help="file to write atomically (default: stdout)")
-    match.add_argument("--errors", choices=("strict", "replace"), default="strict", help="invalid UTF-8 policy")
-    cli_normalize.add_scheduler_option(match)
+    match.add_argument(
+        "--errors", choices=("strict", "replace"), default="strict",
+        help="invalid UTF-8 and lone surrogates: stop, or replace with U+FFFD (default: strict)",
+    )
+    cli_normalize.add_scheduler_option(match, "splits the names into batches")
     match.set_defaults(run=_run_match)
 
-    validate = verbs.add_parser("validate", help="check alias tables and list names two entities claim")
+    validate = verbs.add_parser(
+        "validate", help="check alias tables and list names two entities claim",
+        usage="entnorm validate PATH ... [--strict]",
+    )
     validate.add_argument(
         "paths", nargs="+", metavar="PATH",
         help=f"table files or folders ('{BUILTIN_WORD}' names the bundled tables, for files that extend them)",
@@ -226,6 +263,8 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_normalize.add_parser(verbs, _add_table_options)
     cli_suggest.add_parser(verbs, _add_table_options)
+    for verb in verbs.choices.values():
+        verb.set_defaults(verb_parser=verb)  # usage errors print the verb's usage
     return parser
 
 
@@ -266,15 +305,17 @@ def _signals_and_warnings() -> Iterator[None]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # as the verb's own parser would say it, with the verb's usage
+        args.verb_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(encoding="utf-8")
     with _signals_and_warnings():
-        return _run(parser, args)
+        return _run(args)
 
 
-def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace) -> int:
     try:
         status: int = args.run(args, sys.stdout)
         sys.stdout.flush()
@@ -282,8 +323,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         print(f"entnorm: {exc}", file=sys.stderr)
         return 1
     except cli_normalize.UsageError as exc:
-        parser.print_usage(sys.stderr)
-        print(f"entnorm: error: {exc}", file=sys.stderr)
+        args.verb_parser.print_usage(sys.stderr)
+        print(f"{args.verb_parser.prog}: error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         _quiet_stdout()

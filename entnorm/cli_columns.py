@@ -78,10 +78,13 @@ def _answered(args: argparse.Namespace, source: str, name: str, normalizer: Norm
     stream, _ = open_input(source)  # the same clear errors for missing files and folders, Parquet too
     with contextlib.nullcontext() if source == "-" else stream:
         if args.input_format == "parquet":
-            rows: Any = read_rows("parquet", Path(source), args.field, name)
+            rows: Any = read_rows("parquet", Path(source), args.field, name, prefix=args.prefix)
         else:
             text = io.TextIOWrapper(stream, encoding="utf-8", errors=args.errors, newline="")
-            rows = read_rows(args.input_format, text, args.field, name)
+            fixed = (args.format or args.input_format) in ("csv", "parquet")  # fields fixed by the first row
+            rows = read_rows(
+                args.input_format, text, args.field, name, prefix=args.prefix, errors=args.errors, fixed_fields=fixed
+            )
         if args.scheduler:
             rows = _answered_on_cluster(rows, args.field, matcher, normalizer, args.scheduler)
         yield from match_rows(rows, args.field, args.prefix, matcher)

@@ -23,14 +23,15 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TextIO
 
-from ._io import atomic_output, input_blocks, json_record, open_input
-from .errors import InputError
+from ._io import atomic_output, input_blocks, json_record, open_input, report_missing_field
+from .errors import DecodingError, EntnormError, InputError
 from .matcher import Normalizer
 from .model import Mention
-from .text import INVALID_UTF8_TEXT, Separator, compile_separator, decoded, split_documents
+from .text import Separator, compile_separator, decoded, split_documents
 
 __all__ = [
     "SEPARATOR_HELP", "Document", "UsageError", "add_parser", "add_scheduler_option", "batches", "on_cluster",
@@ -39,6 +40,7 @@ __all__ = [
 
 _BLOCK = 1 << 20
 _SNIFF = 8192
+WORKER_DIED_TEXT = "a worker process died (killed, or out of memory?)"
 IN_PLACE_TEXT = "-o names the input file; add --in-place to overwrite it"
 # Documents handed to a worker at once, and the text they may hold.
 _BATCH_DOCUMENTS = 256
@@ -48,7 +50,8 @@ _BATCH_CHARS = 1 << 20
 def add_parser(verbs: Any, add_table_options: Callable[[argparse.ArgumentParser], None]) -> argparse.ArgumentParser:
     """Register the ``normalize`` verb."""
     parser: argparse.ArgumentParser = verbs.add_parser(
-        "normalize", help="annotate or rewrite the names in a text or JSONL file"
+        "normalize", help="annotate or rewrite the names in a text or JSONL file",
+        usage="entnorm normalize INPUT [-o OUTPUT] [options]",
     )
     parser.add_argument("input", metavar="INPUT", help="file to read, or - for stdin")
     parser.add_argument("-o", "--output", metavar="OUTPUT", help="file to write (default: stdout)")
@@ -58,14 +61,25 @@ def add_parser(verbs: Any, add_table_options: Callable[[argparse.ArgumentParser]
         help="replace: canonical names in the text; inline: 'Vucich [[aleksandar-vucic]]'; "
         "jsonl: one object per mention",
     )
-    parser.add_argument("--input-format", choices=("text", "jsonl"), default="text", help="input format")
-    parser.add_argument("--field", default="text", help="with --input-format jsonl: the field to normalize")
+    parser.add_argument(
+        "--input-format", choices=("text", "jsonl"), default="text",
+        help="text: the whole input is text (documents split by --doc-separator); "
+        "jsonl: one JSON object per line, its --field normalized (default: text)",
+    )
+    parser.add_argument(
+        "--field", default="text", help="with --input-format jsonl: the field to normalize (default: text)"
+    )
     parser.add_argument(
         "--doc-separator", metavar="REGEX", type=regex_argument,
         help=f"regex between documents of a text ({SEPARATOR_HELP})",
     )
-    parser.add_argument("--errors", choices=("strict", "replace"), default="strict", help="invalid UTF-8 policy")
-    parser.add_argument("--workers", type=_positive, default=1, help="processes; splits only between documents")
+    parser.add_argument(
+        "--errors", choices=("strict", "replace"), default="strict",
+        help="invalid UTF-8 and lone surrogates: stop, or replace with U+FFFD (default: strict)",
+    )
+    parser.add_argument(
+        "--workers", type=_positive, default=1, help="processes; splits only between documents (default: 1)"
+    )
     add_scheduler_option(parser)
     parser.add_argument("--in-place", action="store_true", help="allow OUTPUT to be INPUT (or write INPUT back)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -73,11 +87,11 @@ def add_parser(verbs: Any, add_table_options: Callable[[argparse.ArgumentParser]
     return parser
 
 
-def add_scheduler_option(parser: argparse.ArgumentParser) -> None:
-    """``--scheduler ADDRESS``: run on a Dask cluster (needs the ``dask`` extra)."""
+def add_scheduler_option(parser: argparse.ArgumentParser, splits: str = "splits only between documents") -> None:
+    """``--scheduler ADDRESS``: run on a Dask cluster (needs the ``dask`` extra); ``splits`` says how work is cut."""
     parser.add_argument(
         "--scheduler", metavar="ADDRESS",
-        help="run on the Dask cluster at ADDRESS, e.g. tcp://10.0.0.5:8786 (extra 'dask'); splits between documents",
+        help=f"run on the Dask cluster at ADDRESS, e.g. tcp://10.0.0.5:8786 (extra 'dask'); {splits}",
     )
 
 
@@ -241,14 +255,17 @@ def _processed(documents: Iterable[Document], normalizer: Normalizer, args: argp
         for batch in batches(documents):
             yield from _process(batch)
         return
-    with _pool(args.workers, normalizer, args.format) as pool:
-        waiting: deque[Future[list[Any]]] = deque()
-        for batch in batches(documents):
-            waiting.append(pool.submit(_process, batch))
-            if len(waiting) >= 2 * args.workers:
+    try:
+        with _pool(args.workers, normalizer, args.format) as pool:
+            waiting: deque[Future[list[Any]]] = deque()
+            for batch in batches(documents):
+                waiting.append(pool.submit(_process, batch))
+                if len(waiting) >= 2 * args.workers:
+                    yield from waiting.popleft().result()
+            while waiting:
                 yield from waiting.popleft().result()
-        while waiting:
-            yield from waiting.popleft().result()
+    except BrokenProcessPool as exc:
+        raise EntnormError(WORKER_DIED_TEXT) from exc
 
 
 # -- the verb --------------------------------------------------------------------
@@ -285,8 +302,8 @@ def _run_text(normalizer: Normalizer, blocks: Iterable[bytes], out: TextIO, args
         out.write(result)
 
 
-def _records(blocks: Iterable[bytes], args: argparse.Namespace) -> Iterator[dict[str, Any]]:
-    """The JSON objects of a JSONL input, one per non-blank line."""
+def _records(blocks: Iterable[bytes], args: argparse.Namespace, name: str) -> Iterator[dict[str, Any]]:
+    """The JSON objects of a JSONL input, one per non-blank line; ``name`` leads messages (``FILE:LINE``)."""
     offset = 0
     pending = b""
     number = 0
@@ -300,18 +317,25 @@ def _records(blocks: Iterable[bytes], args: argparse.Namespace) -> Iterator[dict
             try:
                 line = raw.decode("utf-8", errors=args.errors)
             except UnicodeDecodeError as exc:
-                raise InputError(INVALID_UTF8_TEXT.format(encoding="utf-8", offset=start + exc.start)) from exc
+                msg = f"{name}:{number}: invalid UTF-8 at byte {start + exc.start}"
+                raise InputError(msg) from exc
             if not line.strip():
                 continue
-            yield json_record(line, number, args.field)
+            yield json_record(line, f"{name}:{number}", args.field, args.errors)
 
 
-def _run_jsonl(normalizer: Normalizer, blocks: Iterable[bytes], out: TextIO, args: argparse.Namespace) -> None:
+def _run_jsonl(
+    normalizer: Normalizer, blocks: Iterable[bytes], out: TextIO, args: argparse.Namespace, name: str
+) -> None:
     records: deque[dict[str, Any]] = deque()
+    missing = total = 0
 
     def documents() -> Iterator[Document]:
-        for number, record in enumerate(_records(blocks, args)):
+        nonlocal missing, total
+        for number, record in enumerate(_records(blocks, args, name)):
             records.append(record)
+            total += 1
+            missing += args.field not in record
             yield 0, number, record.get(args.field) or ""
 
     for result in _processed(documents(), normalizer, args):
@@ -322,6 +346,7 @@ def _run_jsonl(normalizer: Normalizer, blocks: Iterable[bytes], out: TextIO, arg
         if args.field in record and record[args.field] is not None:
             record[args.field] = result
         out.write(_json(record))
+    report_missing_field(name, args.field, missing, total)
 
 
 def run(args: argparse.Namespace, stdout: TextIO) -> int:
@@ -334,11 +359,16 @@ def run(args: argparse.Namespace, stdout: TextIO) -> int:
     stream, size = open_input(args.input)
     with stream, atomic_output(output, stdout) as out, _progress(args, size) as progress:
         normalizer: Normalizer = args.load(args)  # after opening the output: a bad -o fails at once
-        blocks = input_blocks(stream, args.input if args.input != "-" else "stdin", progress)
-        if args.input_format == "jsonl":
-            _run_jsonl(normalizer, blocks, out, args)
-        else:
-            _run_text(normalizer, blocks, out, args)
+        name = args.input if args.input != "-" else "stdin"
+        blocks = input_blocks(stream, name, progress)
+        try:
+            if args.input_format == "jsonl":
+                _run_jsonl(normalizer, blocks, out, args, name)
+            else:
+                _run_text(normalizer, blocks, out, args)
+        except DecodingError as exc:
+            msg = f"{name}: {exc}"
+            raise InputError(msg) from exc
     return 0
 
 

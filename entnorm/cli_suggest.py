@@ -26,7 +26,8 @@ class _Count:
 def add_parser(verbs: Any, add_table_options: Callable[[argparse.ArgumentParser], None]) -> argparse.ArgumentParser:
     """Register the ``suggest`` verb."""
     parser: argparse.ArgumentParser = verbs.add_parser(
-        "suggest", help="list near-misses and new titled names in a corpus as YAML entries to review"
+        "suggest", help="list near-misses and new titled names in a corpus as YAML entries to review",
+        usage="entnorm suggest CORPUS ... [-o OUTPUT] [options]",
     )
     parser.add_argument("corpus", nargs="+", metavar="CORPUS", help="UTF-8 text files (- for stdin)")
     parser.add_argument("-o", "--output", metavar="OUTPUT", help="file to write (default: stdout)")
@@ -40,7 +41,10 @@ def add_parser(verbs: Any, add_table_options: Callable[[argparse.ArgumentParser]
         "--doc-separator", metavar="REGEX", type=regex_argument,
         help=f"regex between documents of a file (default: each file is one document; {SEPARATOR_HELP})",
     )
-    parser.add_argument("--errors", choices=("strict", "replace"), default="strict", help="invalid UTF-8 policy")
+    parser.add_argument(
+        "--errors", choices=("strict", "replace"), default="strict",
+        help="invalid UTF-8: stop, or replace with U+FFFD (default: strict)",
+    )
     parser.set_defaults(run=run)
     return parser
 

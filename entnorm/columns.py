@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from ._io import json_record
+from ._io import cut, json_record, report_missing_field
 from .errors import InputError
 from .matcher import Normalizer
 
@@ -77,21 +78,62 @@ def answers(normalizer: Normalizer, values: list[str]) -> list[Answer]:
     return [answer(normalizer, value) for value in values]
 
 
-def _csv_rows(stream: TextIO, field: str, name: str) -> Iterator[dict[str, Any]]:
+def _taken(columns: Iterable[str], prefix: str) -> str | None:
+    """The first of ``columns`` that an answer column would overwrite."""
+    answer_columns = {prefix + column for column in ANSWER_COLUMNS}
+    return next((c for c in columns if c in answer_columns), None)
+
+
+def _taken_text(where: str, column: str) -> str:
+    return f"{where}: column {column!r} is already there; choose other answer columns with --prefix"
+
+
+def _csv_rows(stream: TextIO, field: str, name: str, prefix: str) -> Iterator[dict[str, Any]]:
     reader = csv.DictReader(stream)
-    if reader.fieldnames is None:
-        return
-    if field not in reader.fieldnames:
-        msg = f"{name}: no column {field!r} (columns: {', '.join(reader.fieldnames)})"
-        raise InputError(msg)
-    yield from reader
+    try:
+        if reader.fieldnames is None:
+            return
+        if field not in reader.fieldnames:
+            msg = f"{name}: no column {field!r} (columns: {', '.join(reader.fieldnames)})"
+            raise InputError(msg)
+        taken = _taken(reader.fieldnames, prefix)
+        if taken is not None:
+            raise InputError(_taken_text(f"{name}:1", taken))
+        width = len(reader.fieldnames)
+        for row in reader:
+            extra = row.get(None)
+            if extra is not None:
+                msg = f"{name}:{reader.line_num}: {width + len(extra)} cells, the header has {width}"
+                raise InputError(msg)
+            yield row
+    except csv.Error as exc:
+        msg = f"{name}:{reader.line_num}: invalid CSV: {exc}"
+        raise InputError(msg) from exc
 
 
-def _jsonl_rows(stream: TextIO, field: str) -> Iterator[dict[str, Any]]:
+def _jsonl_rows(
+    stream: TextIO, field: str, name: str, prefix: str, errors: str, fixed_fields: bool
+) -> Iterator[dict[str, Any]]:
+    first: set[str] | None = None
+    missing = total = 0
     for number, line in enumerate(stream, 1):
         if not line.strip():
             continue
-        yield json_record(line, number, field)
+        where = f"{name}:{number}"
+        record = json_record(line, where, field, errors)
+        taken = _taken(record, prefix)
+        if taken is not None:
+            raise InputError(_taken_text(where, taken))
+        if first is None:
+            first = set(record)
+        elif fixed_fields and not first.issuperset(record):
+            new = next(k for k in record if k not in first)
+            msg = f"{where}: field {new!r} is not in the first record; this output format needs them all there"
+            raise InputError(msg)
+        total += 1
+        missing += field not in record
+        yield record
+    report_missing_field(name, field, missing, total)
 
 
 def _parquet() -> Any:
@@ -102,16 +144,40 @@ def _parquet() -> Any:
     return pyarrow.parquet
 
 
-def read_rows(fmt: str, source: TextIO | Path, field: str, name: str) -> Iterator[dict[str, Any]]:
-    """The rows of a CSV or JSONL stream, or of a Parquet file, as dicts."""
+def _arrow_errors() -> tuple[type[BaseException], ...]:
+    import pyarrow
+
+    return (pyarrow.ArrowException,)
+
+
+def read_rows(
+    fmt: str, source: TextIO | Path, field: str, name: str, *, prefix: str = "entity_", errors: str = "strict",
+    fixed_fields: bool = False,
+) -> Iterator[dict[str, Any]]:
+    """The rows of a CSV or JSONL stream, or of a Parquet file, as dicts.
+
+    Nothing is dropped silently: a CSV row with more cells than the header, a
+    column an answer column (``prefix`` + ``id`` ...) would overwrite, and, with
+    ``fixed_fields`` (CSV or Parquet output), a JSONL record with a field the
+    first record lacks are errors naming ``FILE:LINE``. ``errors`` is the
+    policy for lone surrogates in JSONL strings (see :func:`entnorm._io.json_record`).
+    """
     if fmt == "csv":
-        return _csv_rows(source, field, name)  # type: ignore[arg-type]
+        return _csv_rows(source, field, name, prefix)  # type: ignore[arg-type]
     if fmt == "jsonl":
-        return _jsonl_rows(source, field)  # type: ignore[arg-type]
-    table = _parquet().read_table(source)
+        return _jsonl_rows(source, field, name, prefix, errors, fixed_fields)  # type: ignore[arg-type]
+    parquet = _parquet()
+    try:
+        table = parquet.read_table(source)
+    except _arrow_errors() as exc:
+        msg = f"{name}: not a Parquet file: {cut(str(exc))}"
+        raise InputError(msg) from exc
     if field not in table.column_names:
         msg = f"{name}: no column {field!r} (columns: {', '.join(table.column_names)})"
         raise InputError(msg)
+    taken = _taken(table.column_names, prefix)
+    if taken is not None:
+        raise InputError(_taken_text(name, taken))
     return iter(table.to_pylist())
 
 
@@ -128,7 +194,7 @@ def write_rows(fmt: str, rows: Iterable[dict[str, Any]], out: Any) -> None:
     """Write rows as CSV or JSONL to the text stream ``out``, or as Parquet to the binary stream ``out``."""
     if fmt == "jsonl":
         for row in rows:
-            out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+            out.write(_json_line(row))
         return
     if fmt == "csv":
         writer: csv.DictWriter[str] | None = None
@@ -140,4 +206,28 @@ def write_rows(fmt: str, rows: Iterable[dict[str, Any]], out: Any) -> None:
         return
     import pyarrow
 
-    _parquet().write_table(pyarrow.Table.from_pylist(list(rows)), out)
+    parquet = _parquet()
+    try:
+        parquet.write_table(pyarrow.Table.from_pylist(list(rows)), out)
+    except _arrow_errors() as exc:
+        msg = f"cannot write Parquet: {cut(str(exc))}"
+        raise InputError(msg) from exc
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with NaN and infinite floats as None (JSON has no such numbers)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _json_line(row: dict[str, Any]) -> str:
+    """``row`` as one line of valid JSON: non-finite floats (from Parquet) become null."""
+    try:
+        return json.dumps(row, ensure_ascii=False, default=str, allow_nan=False) + "\n"
+    except ValueError:
+        return json.dumps(_finite(row), ensure_ascii=False, default=str) + "\n"

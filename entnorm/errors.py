@@ -6,7 +6,7 @@ stdlib base (``ValueError``, ``OSError``) where that reads better.
 
 from __future__ import annotations
 
-__all__ = ["CacheWarning", "EntnormError", "InputError", "OutputError", "TableError"]
+__all__ = ["CacheWarning", "DecodingError", "EntnormError", "InputError", "OutputError", "TableError"]
 
 
 class EntnormError(Exception):
@@ -27,6 +27,18 @@ class TableError(EntnormError, ValueError):
 
 class InputError(EntnormError, ValueError):
     """Input text or queries cannot be read (bad encoding, binary data, missing file)."""
+
+
+class DecodingError(InputError):
+    """Bytes that are not valid in their encoding: ``invalid UTF-8 at byte N``.
+
+    ``offset`` is that byte's offset in the stream; the command line leads the
+    message with the input's name.
+    """
+
+    def __init__(self, message: str, *, offset: int) -> None:
+        super().__init__(message)
+        self.offset = offset
 
 
 class OutputError(EntnormError, OSError):

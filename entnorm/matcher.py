@@ -47,6 +47,21 @@ def _check_threshold(value: float) -> float:
     return value
 
 
+def _check_str(value: object, method: str) -> None:
+    """A TypeError at the door when ``value`` is not a str (``method`` names the caller)."""
+    if not isinstance(value, str):
+        msg = f"{method}() takes a str, not {type(value).__name__}"
+        raise TypeError(msg)
+
+
+def _check_text_stream(out: object) -> None:
+    """A TypeError when ``out`` cannot take ``str`` (a binary stream, or no ``write``)."""
+    binary = isinstance(out, (io.RawIOBase, io.BufferedIOBase)) or "b" in str(getattr(out, "mode", ""))
+    if binary or not callable(getattr(out, "write", None)):
+        msg = f"rewrite() writes str to a text stream, not {type(out).__name__}"
+        raise TypeError(msg)
+
+
 class Normalizer:
     """Maps names to the entities of one alias table.
 
@@ -113,6 +128,7 @@ class Normalizer:
             marked ``ambiguous`` and list each other as ``alternatives``, and
             their score is the confidence that one of them is meant.
         """
+        _check_str(name, "candidates")
         return rank(self._index, self._evidence(name), limit)
 
     def match(self, name: str, *, threshold: float | None = None) -> Match | None:
@@ -125,6 +141,7 @@ class Normalizer:
         Returns:
             The best :class:`~entnorm.model.Match`, which may be ``ambiguous``.
         """
+        _check_str(name, "match")
         known = self._known
         found = known.of_ascii(name) if name.isascii() else known.of_text(name)
         if found is UNKNOWN:
@@ -148,6 +165,7 @@ class Normalizer:
             Non-overlapping mentions (longest match wins) with code-point offsets
             into ``text``: ``text[m.start:m.end] == m.text``.
         """
+        _check_str(text, "annotate")
         least = self._threshold if threshold is None else _check_threshold(threshold)
         return list(stream_mentions(batches(text, self._scanner, self._index, least)))
 
@@ -217,6 +235,7 @@ class Normalizer:
                 keeps it and adds the id: ``Vucich [[aleksandar-vucic]]``.
             threshold: least confidence of a mention; None uses :attr:`threshold`.
         """
+        _check_str(text, "normalize_text")
         out = io.StringIO()
         self.rewrite(text, out, style=style, threshold=threshold)
         return out.getvalue()
@@ -236,6 +255,7 @@ class Normalizer:
 
         Reads and writes chunk by chunk; the arguments are those of :meth:`stream`.
         """
+        _check_text_stream(out)
         least = self._threshold if threshold is None else _check_threshold(threshold)
         separator = _separator(doc_separator)
         items = events(batches(

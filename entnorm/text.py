@@ -30,7 +30,7 @@ import regex
 
 from ._gc import collector_paused
 from .document import DocumentResolver
-from .errors import InputError
+from .errors import DecodingError, InputError
 from .index import Index
 from .model import Mention
 from .scan import LOOKBEHIND, Scanner
@@ -60,6 +60,11 @@ _BOM = "\ufeff"
 INVALID_UTF8_TEXT = "invalid {encoding} at byte {offset}"
 
 
+def _invalid(encoding: str, offset: int) -> DecodingError:
+    shown = "UTF-8" if codecs.lookup(encoding).name == "utf-8" else encoding
+    return DecodingError(INVALID_UTF8_TEXT.format(encoding=shown, offset=offset), offset=offset)
+
+
 def _decoded(chunks: Iterable[str | bytes], encoding: str | None, errors: str) -> Iterator[str]:
     """``str`` chunks of a stream of ``str`` or ``bytes``, without a leading byte-order mark."""
     name = encoding or "utf-8"
@@ -75,8 +80,7 @@ def _decoded(chunks: Iterable[str | bytes], encoding: str | None, errors: str) -
             try:
                 text = decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                offset = consumed - carried + exc.start
-                raise InputError(INVALID_UTF8_TEXT.format(encoding=name, offset=offset)) from exc
+                raise _invalid(name, consumed - carried + exc.start) from exc
             consumed += len(chunk)
         if first and text:
             first = False
@@ -87,7 +91,7 @@ def _decoded(chunks: Iterable[str | bytes], encoding: str | None, errors: str) -
     try:
         tail = decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
-        raise InputError(INVALID_UTF8_TEXT.format(encoding=name, offset=consumed - 1)) from exc
+        raise _invalid(name, consumed - 1) from exc
     if tail:
         yield tail
 

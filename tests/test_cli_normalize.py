@@ -47,7 +47,7 @@ def test_output_file_is_written_atomically(tmp_path: Path) -> None:
     bad.write_bytes(b"Vucic met Putin. " * 100_000 + b"\xff broken")
     result = run(str(bad), "-o", str(out))
     assert result.returncode == 1
-    assert result.stderr.decode() == f"entnorm: invalid utf-8 at byte {17 * 100_000}\n"
+    assert result.stderr.decode() == f"entnorm: {bad}: invalid UTF-8 at byte {17 * 100_000}\n"
     assert out.read_text() == "previous contents"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.txt", "out.txt"]
     ok = run(str(SAMPLE), "-o", str(out))
@@ -69,7 +69,7 @@ def test_output_may_be_the_input_only_in_place(tmp_path: Path) -> None:
     ("content", "message"),
     [
         (b"Vucic\x00\x01\x02 binary", "binary input"),
-        (b"Vucic \xe8 met", "invalid utf-8 at byte 6"),
+        (b"Vucic \xe8 met", "invalid UTF-8 at byte 6"),
     ],
 )
 def test_bad_input_is_one_line_exit_1(tmp_path: Path, content: bytes, message: str) -> None:
@@ -115,7 +115,7 @@ def test_jsonl_records_keep_their_other_fields() -> None:
 
 @pytest.mark.parametrize(
     ("stdin", "message"),
-    [(b'{"text": 1}\n', "line 1: field 'text' is not a string"), (b'{"text": "a"}\n{oops\n', "line 2: invalid JSON")],
+    [(b'{"text": 1}\n', "stdin:1: field 'text' is not a string"), (b'{"text": "a"}\n{oops\n', "stdin:2: invalid JSON")],
 )
 def test_bad_jsonl_names_the_line(stdin: bytes, message: str) -> None:
     result = run("-", "--input-format", "jsonl", stdin=stdin)

@@ -95,7 +95,7 @@ def test_parquet_defaults_to_parquet_output(tmp_path: Path) -> None:
         (["--input-format", "parquet", "-"], "Parquet input needs a file name"),
         (["--input-format", "csv", "{csv}", "--format", "parquet"], "Parquet output needs -o"),
         (["--input-format", "csv", "{csv}", "--field", "who"], "no column 'who' (columns: row, name, note)"),
-        (["--input-format", "jsonl", "{jsonl}"], "line 2: invalid JSON"),
+        (["--input-format", "jsonl", "{jsonl}"], "bad.jsonl:2: invalid JSON"),
         (["--input-format", "parquet", "{missing}", "-o", "{out}"], "no such file"),
         (["--input-format", "text", "Vucic", "--format", "csv"], "needs --input-format"),
     ],

@@ -147,7 +147,7 @@ def test_stream_reads_bytes_files_and_skips_a_bom(builtin: Normalizer) -> None:
 
 
 def test_stream_reports_invalid_utf8_with_its_byte_offset(builtin: Normalizer) -> None:
-    with pytest.raises(InputError, match="invalid utf-8 at byte 7"):
+    with pytest.raises(InputError, match="invalid UTF-8 at byte 7"):
         list(builtin.stream([b"Vucic ", b"m\xffet"]))
     replaced = list(builtin.stream([b"Vucic m\xffet Putin"], errors="replace"))
     assert [m.text for m in replaced] == ["Vucic", "Putin"]
