@@ -46,7 +46,7 @@ class _Waiting:
 WAITING = _Waiting()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Slot:
     """A candidate waiting in the queue, until decided (``mention`` or dropped)."""
 
@@ -69,6 +69,9 @@ class DocumentResolver:
         self._threshold = threshold
         self._window = window
         self._numbers = index.numbers
+        # What the document keeps grows with the table or the window, not with the text:
+        # entities named (at most the table's), and the queue and waiting slots (the window
+        # and the chunk being read: see ready).
         self._named: set[int] = set()
         self._named_ids: set[str] = set()  # the same, by entity id
         # acronym form -> (entity number, numbers of the entities it conflicts with)
@@ -78,9 +81,11 @@ class DocumentResolver:
         self._queue: deque[_Slot | Mention] = deque()
         # Mentions final before anything waited, not yet handed out.
         self._done: list[Mention] = []
-        # Waiting slots, in order and by the entities they might be (stale ones are skipped).
+        # Waiting slots, in order and by the entities not named yet that they might be, each in
+        # text order. Entries that stopped waiting are skipped, and dropped once at the front
+        # (see waiting_from, _forget): both hold only slots of the queue.
         self._waiting: deque[_Slot] = deque()
-        self._waiting_for: dict[int, list[_Slot]] = {}
+        self._waiting_for: dict[int, deque[_Slot]] = {}
 
     @property
     def bound(self) -> list[str]:
@@ -235,8 +240,29 @@ class DocumentResolver:
         slot = _Slot(candidate)
         self._queue.append(slot)
         self._waiting.append(slot)
+        named, waiting_for = self._named, self._waiting_for
         for number in candidate.evidence_of(self._index):
-            self._waiting_for.setdefault(number, []).append(slot)
+            if number not in named:  # a named entity is not named again: nothing would wake the slot
+                found = waiting_for.get(number)
+                if found is None:
+                    found = waiting_for[number] = deque()
+                found.append(slot)
+
+    def _forget(self, slot: _Slot) -> None:
+        """Drop a slot that left the queue from the lists of the entities it waited for.
+
+        Slots leave the queue in text order, so what stopped waiting in those
+        lists is at their front; an emptied list goes too.
+        """
+        waiting_for = self._waiting_for
+        for number in slot.candidate.evidence or ():
+            found = waiting_for.get(number)
+            if found is None:
+                continue
+            while found and not found[0].waiting:
+                found.popleft()
+            if not found:
+                del waiting_for[number]
 
     def ready(self, position: int) -> list[Mention]:
         """Mentions decided so far, in order, up to the first still waiting.
@@ -258,6 +284,7 @@ class DocumentResolver:
             queue.popleft()
             if head.waiting:  # waited longer than the window: dropped
                 head.waiting = False
+            self._forget(head)
             if head.mention is not None:
                 out.append(head.mention)
         return out
