@@ -21,12 +21,13 @@ order:
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .evidence import Evidence, rank
 from .index import Index, acronym_form
 from .model import Entity, Match, Mention, Method
-from .scan import Candidate
+from .scan import BoundAcronyms, Candidate
 from .scoring import Z, share
 
 __all__ = ["CONTEXT_BONUS", "CONTEXT_WINDOW", "DocumentResolver"]
@@ -76,7 +77,7 @@ class DocumentResolver:
         self._named_ids: set[str] = set()  # the same, by entity id
         # acronym form -> (entity number, numbers of the entities it conflicts with)
         self._bindings: dict[str, tuple[int, tuple[int, ...]]] = {}
-        self._bound: list[str] = []
+        self._bound = BoundAcronyms()
         # Mentions decided after something waited, and the slots of what waits, in text order.
         self._queue: deque[_Slot | Mention] = deque()
         # Mentions final before anything waited, not yet handed out.
@@ -88,8 +89,12 @@ class DocumentResolver:
         self._waiting_for: dict[int, deque[_Slot]] = {}
 
     @property
-    def bound(self) -> list[str]:
-        """Acronyms this document defined that the table does not know (in definition order)."""
+    def bound(self) -> BoundAcronyms:
+        """Acronyms this document defined that the table does not know, as the scanner finds them.
+
+        They change as candidates are taken: scan with them as they are (see
+        :meth:`entnorm.scan.Scanner.candidates`).
+        """
         return self._bound
 
     # -- deciding ------------------------------------------------------------
@@ -164,7 +169,7 @@ class DocumentResolver:
             if acronym not in self._bindings:
                 self._bindings[acronym] = (long_form, ())
                 if not owners:
-                    self._bound.append(acronym)
+                    self._bound.add(acronym)
             return None
         self._bindings[acronym] = (owners[0], (long_form,))
         return Mention(
@@ -199,15 +204,13 @@ class DocumentResolver:
 
     # -- the queue -----------------------------------------------------------
 
-    def add_all(self, candidates: list[Candidate]) -> int | None:
-        """Take candidates in text order, until one binds an acronym the table does not know.
+    def add_all(self, candidates: Iterable[Candidate]) -> None:
+        """Take candidates in text order (what :meth:`add` does, faster for most).
 
-        Returns:
-            The end of that candidate (the text after it must be scanned again
-            for the acronym, see :attr:`bound`), or None when all were taken.
+        Only a candidate with a definition changes :attr:`bound` (the scanner
+        relies on it: see :meth:`entnorm.scan.Scanner.candidates`).
         """
-        threshold, named_ids, bound = self._threshold, self._named_ids, self._bound
-        known = len(bound)
+        threshold, named_ids = self._threshold, self._named_ids
         for candidate in candidates:
             top = candidate.best
             if (top is not None and candidate.kind == "key" and candidate.definition is None
@@ -222,9 +225,6 @@ class DocumentResolver:
                 (self._queue if self._queue else self._done).append(mention)
                 continue
             self.add(candidate)
-            if len(bound) > known:
-                return candidate.end
-        return None
 
     def add(self, candidate: Candidate) -> None:
         """Take the next candidate (offsets in the document's text)."""
