@@ -12,7 +12,8 @@ order:
   ``context``; at the end of the document (or :data:`CONTEXT_WINDOW`
   characters later) it is dropped;
 - ``Long Form (ACR)`` or ``Long Form, ACR,`` binds ACR to the long form's
-  entity for the rest of the document. If the table gives ACR to a different
+  entity for the rest of the document (of acronyms the table lacks, the last
+  :data:`MAX_BOUND_ACRONYMS` defined). If the table gives ACR to a different
   entity (``Federal Security Service (SVR)``), the long form becomes a
   conflict with a split score and both entities, and every use of the acronym
   is flagged as a conflict too.
@@ -30,12 +31,15 @@ from .model import Entity, Match, Mention, Method
 from .scan import BoundAcronyms, Candidate
 from .scoring import Z, share
 
-__all__ = ["CONTEXT_BONUS", "CONTEXT_WINDOW", "DocumentResolver"]
+__all__ = ["CONTEXT_BONUS", "CONTEXT_WINDOW", "MAX_BOUND_ACRONYMS", "DocumentResolver"]
 
 #: Evidence added to a weak candidate whose entity the document names elsewhere.
 CONTEXT_BONUS = 6.0
 #: A weak candidate waits at most this many characters for its entity to be named.
 CONTEXT_WINDOW = 1_000_000
+#: A document binds at most this many acronyms the table lacks at a time; a
+#: new one beyond unbinds the one defined first.
+MAX_BOUND_ACRONYMS = 10_000
 # Score of each side of a long form whose acronym names another entity.
 _CONFLICT_SCORE = share([Z["exact"], Z["exact"]])[0]
 
@@ -70,9 +74,10 @@ class DocumentResolver:
         self._threshold = threshold
         self._window = window
         self._numbers = index.numbers
-        # What the document keeps grows with the table or the window, not with the text:
-        # entities named (at most the table's), and the queue and waiting slots (the window
-        # and the chunk being read: see ready).
+        # What the document keeps grows with the table, the window or MAX_BOUND_ACRONYMS, not with
+        # the text: entities named (at most the table's), acronyms bound (the table's and at most
+        # MAX_BOUND_ACRONYMS more), and the queue and waiting slots (the window and the chunk
+        # being read: see ready).
         self._named: set[int] = set()
         self._named_ids: set[str] = set()  # the same, by entity id
         # acronym form -> (entity number, numbers of the entities it conflicts with)
@@ -170,6 +175,8 @@ class DocumentResolver:
                 self._bindings[acronym] = (long_form, ())
                 if not owners:
                     self._bound.add(acronym)
+                    if len(self._bound) > MAX_BOUND_ACRONYMS:
+                        del self._bindings[self._bound.pop_oldest()]
             return None
         self._bindings[acronym] = (owners[0], (long_form,))
         return Mention(

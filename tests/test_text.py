@@ -217,3 +217,11 @@ def test_acronyms_a_document_binds_are_found_whatever_the_chunking(write_table) 
         streamed = [(m.start, m.text, m.method) for m in normalizer.stream([text[:cut], text[cut:]])]
         assert streamed == whole, cut
 
+
+def test_a_document_binds_a_bounded_number_of_unknown_acronyms(write_table, monkeypatch) -> None:
+    from entnorm import document
+
+    monkeypatch.setattr(document, "MAX_BOUND_ACRONYMS", 2)
+    normalizer = entnorm.load(write_table("entities:\n  - {id: bia, name: Security Information Agency}\n"))
+    text = "".join(f"The Security Information Agency ({a}) said. " for a in ("QA", "QB", "QC")) + "QA, QB and QC."
+    assert [m.text for m in normalizer.annotate(text)][-2:] == ["QB", "QC"]  # QA, defined first, is forgotten
