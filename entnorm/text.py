@@ -97,6 +97,9 @@ class _Document:
         self._scanner = scanner
         self._resolver = DocumentResolver(index, threshold)
         self._keep_text = keep_text
+        # The text from LOOKBEHIND before where scanning resumes, or from what is not handed
+        # out yet (keep_text): at most back to a candidate still waiting, so the context
+        # window and the chunk being read (see DocumentResolver.ready).
         self._buffer = ""
         self._base = base  # stream offset of _buffer[0]
         self._resume = 0  # scanning resumes here (buffer offset)
