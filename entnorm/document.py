@@ -12,7 +12,8 @@ order:
   ``context``; at the end of the document (or :data:`CONTEXT_WINDOW`
   characters later) it is dropped;
 - ``Long Form (ACR)`` or ``Long Form, ACR,`` binds ACR to the long form's
-  entity for the rest of the document. If the table gives ACR to a different
+  entity for the rest of the document (of acronyms the table lacks, the last
+  :data:`MAX_BOUND_ACRONYMS` defined). If the table gives ACR to a different
   entity (``Federal Security Service (SVR)``), the long form becomes a
   conflict with a split score and both entities, and every use of the acronym
   is flagged as a conflict too.
@@ -21,20 +22,24 @@ order:
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .evidence import Evidence, rank
 from .index import Index, acronym_form
 from .model import Entity, Match, Mention, Method
-from .scan import Candidate
+from .scan import BoundAcronyms, Candidate
 from .scoring import Z, share
 
-__all__ = ["CONTEXT_BONUS", "CONTEXT_WINDOW", "DocumentResolver"]
+__all__ = ["CONTEXT_BONUS", "CONTEXT_WINDOW", "MAX_BOUND_ACRONYMS", "DocumentResolver"]
 
 #: Evidence added to a weak candidate whose entity the document names elsewhere.
 CONTEXT_BONUS = 6.0
 #: A weak candidate waits at most this many characters for its entity to be named.
 CONTEXT_WINDOW = 1_000_000
+#: A document binds at most this many acronyms the table lacks at a time; a
+#: new one beyond unbinds the one defined first.
+MAX_BOUND_ACRONYMS = 10_000
 # Score of each side of a long form whose acronym names another entity.
 _CONFLICT_SCORE = share([Z["exact"], Z["exact"]])[0]
 
@@ -46,7 +51,7 @@ class _Waiting:
 WAITING = _Waiting()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Slot:
     """A candidate waiting in the queue, until decided (``mention`` or dropped)."""
 
@@ -69,22 +74,32 @@ class DocumentResolver:
         self._threshold = threshold
         self._window = window
         self._numbers = index.numbers
+        # What the document keeps grows with the table, the window or MAX_BOUND_ACRONYMS, not with
+        # the text: entities named (at most the table's), acronyms bound (the table's and at most
+        # MAX_BOUND_ACRONYMS more), and the queue and waiting slots (the window and the chunk
+        # being read: see ready).
         self._named: set[int] = set()
         self._named_ids: set[str] = set()  # the same, by entity id
         # acronym form -> (entity number, numbers of the entities it conflicts with)
         self._bindings: dict[str, tuple[int, tuple[int, ...]]] = {}
-        self._bound: list[str] = []
+        self._bound = BoundAcronyms()
         # Mentions decided after something waited, and the slots of what waits, in text order.
         self._queue: deque[_Slot | Mention] = deque()
         # Mentions final before anything waited, not yet handed out.
         self._done: list[Mention] = []
-        # Waiting slots, in order and by the entities they might be (stale ones are skipped).
+        # Waiting slots, in order and by the entities not named yet that they might be, each in
+        # text order. Entries that stopped waiting are skipped, and dropped once at the front
+        # (see waiting_from, _forget): both hold only slots of the queue.
         self._waiting: deque[_Slot] = deque()
-        self._waiting_for: dict[int, list[_Slot]] = {}
+        self._waiting_for: dict[int, deque[_Slot]] = {}
 
     @property
-    def bound(self) -> list[str]:
-        """Acronyms this document defined that the table does not know (in definition order)."""
+    def bound(self) -> BoundAcronyms:
+        """Acronyms this document defined that the table does not know, as the scanner finds them.
+
+        They change as candidates are taken: scan with them as they are (see
+        :meth:`entnorm.scan.Scanner.candidates`).
+        """
         return self._bound
 
     # -- deciding ------------------------------------------------------------
@@ -159,7 +174,9 @@ class DocumentResolver:
             if acronym not in self._bindings:
                 self._bindings[acronym] = (long_form, ())
                 if not owners:
-                    self._bound.append(acronym)
+                    self._bound.add(acronym)
+                    if len(self._bound) > MAX_BOUND_ACRONYMS:
+                        del self._bindings[self._bound.pop_oldest()]
             return None
         self._bindings[acronym] = (owners[0], (long_form,))
         return Mention(
@@ -194,15 +211,13 @@ class DocumentResolver:
 
     # -- the queue -----------------------------------------------------------
 
-    def add_all(self, candidates: list[Candidate]) -> int | None:
-        """Take candidates in text order, until one binds an acronym the table does not know.
+    def add_all(self, candidates: Iterable[Candidate]) -> None:
+        """Take candidates in text order (what :meth:`add` does, faster for most).
 
-        Returns:
-            The end of that candidate (the text after it must be scanned again
-            for the acronym, see :attr:`bound`), or None when all were taken.
+        Only a candidate with a definition changes :attr:`bound` (the scanner
+        relies on it: see :meth:`entnorm.scan.Scanner.candidates`).
         """
-        threshold, named_ids, bound = self._threshold, self._named_ids, self._bound
-        known = len(bound)
+        threshold, named_ids = self._threshold, self._named_ids
         for candidate in candidates:
             top = candidate.best
             if (top is not None and candidate.kind == "key" and candidate.definition is None
@@ -217,9 +232,6 @@ class DocumentResolver:
                 (self._queue if self._queue else self._done).append(mention)
                 continue
             self.add(candidate)
-            if len(bound) > known:
-                return candidate.end
-        return None
 
     def add(self, candidate: Candidate) -> None:
         """Take the next candidate (offsets in the document's text)."""
@@ -235,8 +247,29 @@ class DocumentResolver:
         slot = _Slot(candidate)
         self._queue.append(slot)
         self._waiting.append(slot)
+        named, waiting_for = self._named, self._waiting_for
         for number in candidate.evidence_of(self._index):
-            self._waiting_for.setdefault(number, []).append(slot)
+            if number not in named:  # a named entity is not named again: nothing would wake the slot
+                found = waiting_for.get(number)
+                if found is None:
+                    found = waiting_for[number] = deque()
+                found.append(slot)
+
+    def _forget(self, slot: _Slot) -> None:
+        """Drop a slot that left the queue from the lists of the entities it waited for.
+
+        Slots leave the queue in text order, so what stopped waiting in those
+        lists is at their front; an emptied list goes too.
+        """
+        waiting_for = self._waiting_for
+        for number in slot.candidate.evidence or ():
+            found = waiting_for.get(number)
+            if found is None:
+                continue
+            while found and not found[0].waiting:
+                found.popleft()
+            if not found:
+                del waiting_for[number]
 
     def ready(self, position: int) -> list[Mention]:
         """Mentions decided so far, in order, up to the first still waiting.
@@ -258,6 +291,7 @@ class DocumentResolver:
             queue.popleft()
             if head.waiting:  # waited longer than the window: dropped
                 head.waiting = False
+            self._forget(head)
             if head.mention is not None:
                 out.append(head.mention)
         return out

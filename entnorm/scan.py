@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import re
 import string
+import sys
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Final, NamedTuple
 
@@ -38,7 +39,7 @@ from .normalize import normalize_name, prefold_name
 from .variants import SURNAME_PARTICLES
 from .view import IDENTITY, make_view
 
-__all__ = ["INCOMPLETE", "LOOKBEHIND", "Candidate", "Scanner"]
+__all__ = ["INCOMPLETE", "LOOKBEHIND", "BoundAcronyms", "Candidate", "ScanPass", "Scanner"]
 
 
 # Longer runs of letters are not words of a name (and are not read further).
@@ -100,6 +101,13 @@ _MAX_TRIGGER = 256
 _TRICKY = frozenset("'’?\ufffd")
 _WORD_CHAR = re.compile(r"\w").match  # a letter, digit or underscore
 _POSSESSIVE_NEXT = re.compile(r"['’][sS](?![^\W_])")
+# Where a bound acronym may be written: the first letter or digit of a word
+# (the match is the word), or a character no word character precedes (the
+# match is that character); see BoundAcronyms.
+_BOUND_AT = re.compile(r"(?<!\w)(?:\w+|\S)")
+# Bound acronyms written ahead are looked for this far at first (characters).
+_BOUND_BLOCK = 64
+_FAR: Final = sys.maxsize
 _SKIP = "\x00skip"
 _PENDING = "\x00pending"  # a verdict not read yet: most triggers inside an earlier span never need one
 _ONE_CHAR_SEPARATORS = frozenset(" \t\n\u00a0-‐‑–—")
@@ -168,6 +176,110 @@ class Candidate:
         return Candidate(
             self.start + shift, self.end + shift, self.text, self.evidence, self.kind, definition, self.best, self.key
         )
+
+
+class BoundAcronyms:
+    """Acronyms outside the table that a document has defined, and where a text writes them.
+
+    A form ``ACR`` is written at ``p`` when the text there reads ``ACR`` with no
+    word character on either side (what ``(?<!\\w)ACR(?!\\w)`` finds). Each
+    form is filed under its *head*: its first word, or its first character
+    where that is none (NFKC makes ``⑴`` ``(1)``). The text writes a form's head
+    exactly where it writes the form, so one pass over its words, a lookup each,
+    finds every form written, however many are bound.
+
+    Attributes:
+        version: changes with every form added or removed (what was found
+            before is then out of date).
+        longest: the length of the longest form ever bound (where a text
+            ends before that many characters more, a form may be cut off).
+    """
+
+    __slots__ = ("_forms", "_heads", "longest", "version")
+
+    def __init__(self, forms: Iterable[str] = ()) -> None:
+        self._forms: dict[str, None] = {}  # in the order bound
+        # head -> {length of a form with that head: how many forms have it}
+        self._heads: dict[str, dict[int, int]] = {}
+        self.version = 0
+        self.longest = 0
+        for form in forms:
+            self.add(form)
+
+    def __len__(self) -> int:
+        return len(self._forms)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._forms)
+
+    def __contains__(self, form: object) -> bool:
+        return form in self._forms
+
+    @staticmethod
+    def _head(form: str) -> str:
+        found = _BOUND_AT.match(form)
+        return found.group() if found else ""  # a form that begins with a space is never written
+
+    def add(self, form: str) -> None:
+        """Bind ``form`` (again: nothing changes)."""
+        if form in self._forms:
+            return
+        self._forms[form] = None
+        lengths = self._heads.setdefault(self._head(form), {})
+        lengths[len(form)] = lengths.get(len(form), 0) + 1
+        self.longest = max(self.longest, len(form))
+        self.version += 1
+
+    def pop_oldest(self) -> str:
+        """Unbind the form bound first, and return it."""
+        form = next(iter(self._forms))
+        del self._forms[form]
+        head = self._head(form)
+        lengths = self._heads[head]
+        lengths[len(form)] -= 1
+        if not lengths[len(form)]:
+            del lengths[len(form)]
+            if not lengths:
+                del self._heads[head]
+        self.version += 1
+        return form
+
+    def written(self, text: str, start: int, stop: int) -> list[tuple[int, int, str]]:
+        """``(offset, end, "")`` of each form written at an offset in ``[start, stop)``, in order of offsets."""
+        found: list[tuple[int, int, str]] = []
+        if not self._forms:
+            return found
+        heads, forms = self._heads, self._forms
+        length = len(text)
+        for word in _BOUND_AT.finditer(text, start):
+            at = word.start()
+            if at >= stop:
+                break
+            lengths = heads.get(word.group())
+            if lengths is None:
+                continue
+            for size in lengths:  # a few at most: the lengths of the forms this word begins
+                end = at + size
+                if end <= length and text[at:end] in forms and not (end < length and _WORD_CHAR(text[end])):
+                    found.append((at, end, ""))
+        return found
+
+
+class ScanPass:
+    """The candidates of one pass of :meth:`Scanner.candidates`, in batches, to iterate once.
+
+    Attributes:
+        resume: once iterated, where to scan again (see :meth:`Scanner.scan`).
+    """
+
+    __slots__ = ("batches", "resume")
+
+    def __init__(self, begin: int) -> None:
+        self.resume = begin
+        self.batches: Iterator[list[Candidate]] = iter(())
+
+    def __iter__(self) -> Iterator[list[Candidate]]:
+        return self.batches
 
 
 class _Trigger(NamedTuple):
@@ -604,70 +716,157 @@ class Scanner:
             offset into ``text``) is decided; scan again from ``resume`` once
             more text has arrived.
         """
+        found = self.candidates(
+            text, begin, final=final, bound=bound if isinstance(bound, BoundAcronyms) else BoundAcronyms(bound),
+            shift=shift,
+        )
+        return [candidate for batch in found for candidate in batch], found.resume
+
+    def candidates(
+        self, text: str, begin: int = 0, *, final: bool = True, bound: BoundAcronyms, shift: int = 0
+    ) -> ScanPass:
+        """What :meth:`scan` finds, in batches, each made once the batch before has been taken.
+
+        A batch ends after a candidate with a definition: taking it may bind an
+        acronym (only a definition does), and the rest of the pass then finds
+        ``bound`` as it has become. So a document is scanned once, however many
+        acronyms it defines.
+        """
+        found = ScanPass(begin)
+        found.batches = self._pass(text, begin, final, bound, shift, found)
+        return found
+
+    def _pass(
+        self, text: str, begin: int, final: bool, bound: BoundAcronyms, shift: int, into: ScanPass
+    ) -> Iterator[list[Candidate]]:
+        """The batches of :meth:`candidates`; sets ``into.resume`` at the end."""
         starts, safe_end, view, pending = self._starts(text, begin, final)
-        bound = frozenset(bound)
-        if bound:
-            for acronym in bound:
-                for hit in re.finditer(rf"(?<![\w]){re.escape(acronym)}(?![\w])", text[begin:]):
-                    starts.append((begin + hit.start(), begin + hit.end(), ""))
-            starts.sort()
-        candidates: list[Candidate] = []
+        starts.append((_FAR, -1, ""))  # a sentinel: no loop below needs to count
         spans = self._spans
+        length = len(text)
+        candidates: list[Candidate] = []
         cursor = begin
         index = 0
-        count = len(starts)
-        while index < count:
+        # Bound acronyms written ahead (see BoundAcronyms.written): hits[hit:] are
+        # those in [cursor, looked) as bound.version was `seen`; next_hit is the
+        # first of them, else `looked` (where to look further), _FAR when none are
+        # bound or none are left. They are looked for in blocks that double (from
+        # _BOUND_BLOCK), and again from the cursor when the forms change: that
+        # costs one pass over the text and, per change, at most twice the text up
+        # to the next change. Where more text may follow, nothing from `limit` on
+        # is decided while acronyms are bound: a form there may be cut off (QB-2
+        # arriving as QB-).
+        seen = bound.version
+        hits: list[tuple[int, int, str]] = []
+        hit = 0
+        looked = begin
+        reach = _BOUND_BLOCK
+        next_hit = begin if bound else _FAR
+        limit = length if final else length - bound.longest
+        resume = -1  # where the pass stopped, if it stopped early
+        while True:
             position, _, read = starts[index]
-            index += 1
-            if position < cursor:
-                continue
             decided: Candidate | _Incomplete | None
-            if read is _PENDING and (index == count or starts[index][0] != position):
-                # The common case, one key trigger here: its verdict, at most one span.
-                trigger, to = pending[position]
-                read = self._verdict(text, view, position, trigger, to, final)
-                if read == _SKIP:
-                    continue
-                if read:
-                    # _single, inlined: most mentions come this way.
-                    end = position + len(read)
-                    written = text[position:end]
-                    match = spans.get(written, UNKNOWN)
-                    if match is UNKNOWN:
-                        match = self._span_match(written, read)
-                    if match is not None and (
-                        (" " not in written and "-" not in written)  # one word defines no acronym
-                        or ((final or len(text) - end >= _DEFINITION_REACH) and not _may_define(text, end))
-                    ):
-                        candidates.append(
-                            Candidate(position + shift, end + shift, written, None, "key", None, match, read)
-                        )
-                        cursor = end
+            if next_hit <= position:
+                if next_hit == _FAR:  # the sentinel, and no bound acronym left before it
+                    break
+                if hit == len(hits):  # look further
+                    start = max(looked, cursor)
+                    if start >= limit:
+                        if limit < length:  # what is left starts at or after the limit
+                            resume = max(cursor, min(safe_end, limit))
+                            break
+                        next_hit = _FAR
                         continue
-                    decided = self._key_candidate(text, position, end, written, None, match, final, shift, read)
-                else:
-                    decided = self._key_span(text, position, final)
-                    if isinstance(decided, Candidate):
-                        decided = decided.shifted(shift)
-            else:
-                group_end = index
-                while group_end < count and starts[group_end][0] == position:
+                    looked = min(start + reach, limit)
+                    reach *= 2
+                    hits, hit = bound.written(text, start, looked), 0
+                    next_hit = hits[0][0] if hits else looked
+                    continue
+                at = hits[hit][0]
+                group_end = hit + 1
+                while group_end < len(hits) and hits[group_end][0] == at:
                     group_end += 1
-                group = starts[index - 1 : group_end]
-                index = group_end
-                if read is _PENDING:
-                    trigger, to = pending[position]
-                    read = self._verdict(text, view, position, trigger, to, final)
-                    group = group[1:] if read == _SKIP else [(position, -1, read), *group[1:]]
-                decided = self._at(text, group, final, bound) if group else None
+                group = hits[hit:group_end]
+                hit = group_end
+                next_hit = hits[hit][0] if hit < len(hits) else looked
+                if at < cursor:
+                    continue
+                if position == at:  # keys or table acronyms may start here too
+                    first = index
+                    while starts[index][0] == at:
+                        index += 1
+                    here = starts[first:index]
+                    if read is _PENDING:
+                        trigger, to = pending[at]
+                        verdict = self._verdict(text, view, at, trigger, to, final)
+                        here = here[1:] if verdict == _SKIP else [(at, -1, verdict), *here[1:]]
+                    group = sorted([*here, *group])
+                position = at
+                decided = self._at(text, group, final, bound)
                 if isinstance(decided, Candidate):
                     decided = decided.shifted(shift)
+            else:
+                index += 1
+                if position < cursor:
+                    continue
+                if read is _PENDING and starts[index][0] != position:
+                    # The common case, one key trigger here: its verdict, at most one span.
+                    trigger, to = pending[position]
+                    read = self._verdict(text, view, position, trigger, to, final)
+                    if read == _SKIP:
+                        continue
+                    if read:
+                        # _single, inlined: most mentions come this way.
+                        end = position + len(read)
+                        written = text[position:end]
+                        match = spans.get(written, UNKNOWN)
+                        if match is UNKNOWN:
+                            match = self._span_match(written, read)
+                        if match is not None and (
+                            (" " not in written and "-" not in written)  # one word defines no acronym
+                            or ((final or length - end >= _DEFINITION_REACH) and not _may_define(text, end))
+                        ):
+                            candidates.append(
+                                Candidate(position + shift, end + shift, written, None, "key", None, match, read)
+                            )
+                            cursor = end
+                            continue
+                        decided = self._key_candidate(text, position, end, written, None, match, final, shift, read)
+                    else:
+                        decided = self._key_span(text, position, final)
+                        if isinstance(decided, Candidate):
+                            decided = decided.shifted(shift)
+                else:
+                    group_end = index
+                    while starts[group_end][0] == position:
+                        group_end += 1
+                    group = starts[index - 1 : group_end]
+                    index = group_end
+                    if read is _PENDING:
+                        trigger, to = pending[position]
+                        read = self._verdict(text, view, position, trigger, to, final)
+                        group = group[1:] if read == _SKIP else [(position, -1, read), *group[1:]]
+                    decided = self._at(text, group, final, bound) if group else None
+                    if isinstance(decided, Candidate):
+                        decided = decided.shifted(shift)
             if decided is INCOMPLETE:
-                return candidates, position
+                resume = position
+                break
             if isinstance(decided, Candidate):
                 candidates.append(decided)
                 cursor = decided.end - shift
-        return candidates, max(cursor, safe_end)
+                if decided.definition is not None:
+                    yield candidates
+                    candidates = []
+                    if bound.version != seen:  # it bound an acronym: look for the forms again from here
+                        seen = bound.version
+                        hits, hit, looked, reach = [], 0, cursor, _BOUND_BLOCK
+                        next_hit = cursor if bound else _FAR
+                        limit = length if final else length - bound.longest
+        if candidates:
+            yield candidates
+        into.resume = resume if resume >= 0 else max(cursor, safe_end)
 
     def _single(
         self, text: str, position: int, key: str, final: bool, shift: int = 0
@@ -697,7 +896,7 @@ class Scanner:
         return match
 
     def _at(
-        self, text: str, starts: list[tuple[int, int, str]], final: bool, bound: frozenset[str]
+        self, text: str, starts: list[tuple[int, int, str]], final: bool, bound: BoundAcronyms
     ) -> Candidate | _Incomplete | None:
         """The longest candidate of all that may start at one position."""
         position, end, verdict = starts[0]

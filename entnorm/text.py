@@ -113,6 +113,9 @@ class _Document:
         self._scanner = scanner
         self._resolver = DocumentResolver(index, threshold)
         self._keep_text = keep_text
+        # The text from LOOKBEHIND before where scanning resumes, or from what is not handed
+        # out yet (keep_text): at most back to a candidate still waiting, so the context
+        # window and the chunk being read (see DocumentResolver.ready).
         self._buffer = ""
         self._base = base  # stream offset of _buffer[0]
         self._resume = 0  # scanning resumes here (buffer offset)
@@ -140,18 +143,15 @@ class _Document:
     def _scan(self, begin: int, final: bool) -> int:
         """Scan the buffer from ``begin``, handing candidates to the resolver; returns where to resume.
 
-        When a candidate defines an acronym the table lacks, the rest is scanned
-        again, now looking for that acronym too.
+        One pass: candidates come in batches, each made once the resolver took
+        the one before, so an acronym a definition binds is looked for in the
+        text after it (see :meth:`entnorm.scan.Scanner.candidates`).
         """
         resolver = self._resolver
-        while True:
-            found, resume = self._scanner.scan(
-                self._buffer, begin, final=final, bound=resolver.bound, shift=self._base
-            )
-            binding = resolver.add_all(found)
-            if binding is None:
-                return resume
-            begin = binding - self._base
+        found = self._scanner.candidates(self._buffer, begin, final=final, bound=resolver.bound, shift=self._base)
+        for batch in found:
+            resolver.add_all(batch)
+        return found.resume
 
     def _release(self, mentions: list[Mention], horizon: int) -> list[Mention | str]:
         if not self._keep_text:

@@ -198,3 +198,30 @@ def test_seed_articles_are_annotated_as_the_gold_file_says(
 ) -> None:
     text = (seeds_dir / article).read_text(encoding="utf-8")
     assert [_row(text, m) for m in builtin.annotate(text)] == GOLD["mentions"][article]
+
+
+def test_acronyms_a_document_binds_are_found_whatever_the_chunking(write_table) -> None:
+    # Forms with hyphens, ampersands or what NFKC makes of ⑴ are found where the text writes
+    # them, longest first, also when a chunk ends inside one (QB-2 arriving as QB- then 2).
+    normalizer = entnorm.load(write_table("entities:\n  - {id: bia, name: Security Information Agency}\n"))
+    text = (
+        "The Security Information Agency (QB) and the Security Information Agency (QB-2) and "
+        "the Security Information Agency (AB&C) and the Security Information Agency (⑴QZ) said. "
+        "QB-2, AB&C, (1)QZ and QB agreed; QBX did not."
+    )
+    whole = [(m.start, m.text, m.method) for m in normalizer.annotate(text)]
+    assert [(written, method) for _, written, method in whole[-4:]] == [
+        ("QB-2", "context"), ("AB&C", "context"), ("(1)QZ", "context"), ("QB", "context"),
+    ]
+    for cut in range(1, len(text)):
+        streamed = [(m.start, m.text, m.method) for m in normalizer.stream([text[:cut], text[cut:]])]
+        assert streamed == whole, cut
+
+
+def test_a_document_binds_a_bounded_number_of_unknown_acronyms(write_table, monkeypatch) -> None:
+    from entnorm import document
+
+    monkeypatch.setattr(document, "MAX_BOUND_ACRONYMS", 2)
+    normalizer = entnorm.load(write_table("entities:\n  - {id: bia, name: Security Information Agency}\n"))
+    text = "".join(f"The Security Information Agency ({a}) said. " for a in ("QA", "QB", "QC")) + "QA, QB and QC."
+    assert [m.text for m in normalizer.annotate(text)][-2:] == ["QB", "QC"]  # QA, defined first, is forgotten
