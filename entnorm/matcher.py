@@ -14,7 +14,7 @@ import copy
 import io
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 from ._gc import collector_paused
@@ -51,6 +51,13 @@ def _check_str(value: object, method: str) -> None:
     """A TypeError at the door when ``value`` is not a str (``method`` names the caller)."""
     if not isinstance(value, str):
         msg = f"{method}() takes a str, not {type(value).__name__}"
+        raise TypeError(msg)
+
+
+def _check_source(source: object, method: str) -> None:
+    """A TypeError at the door for a source of no kind :meth:`Normalizer.stream` reads."""
+    if not (isinstance(source, (str, bytes, bytearray, Iterable)) or hasattr(source, "read")):
+        msg = f"{method}() reads a str, bytes, a file or an iterable of chunks, not {type(source).__name__}"
         raise TypeError(msg)
 
 
@@ -201,6 +208,7 @@ class Normalizer:
             Mentions with offsets into the whole decoded stream; the same for any
             chunking of the same text.
         """
+        _check_source(source, "stream")
         least = self._threshold if threshold is None else _check_threshold(threshold)
         separator = _separator(doc_separator)
         return stream_mentions(
@@ -217,14 +225,13 @@ class Normalizer:
         threshold: float | None = None,
     ) -> Iterator[tuple[int, Mention]]:
         """Like :meth:`stream`, with each mention's document number (from 0)."""
+        _check_source(source, "stream_documents")
         least = self._threshold if threshold is None else _check_threshold(threshold)
         separator = _separator(doc_separator)
         found = batches(
             source, self._scanner, self._index, least, encoding=encoding, errors=errors, separator=separator
         )
-        for doc, item in events(found):
-            if isinstance(item, Mention):
-                yield doc, item
+        return ((doc, item) for doc, item in events(found) if isinstance(item, Mention))
 
     def normalize_text(self, text: str, *, style: Style = "replace", threshold: float | None = None) -> str:
         """``text`` with mentions rewritten; everything else unchanged.
@@ -255,6 +262,7 @@ class Normalizer:
 
         Reads and writes chunk by chunk; the arguments are those of :meth:`stream`.
         """
+        _check_source(source, "rewrite")
         _check_text_stream(out)
         least = self._threshold if threshold is None else _check_threshold(threshold)
         separator = _separator(doc_separator)

@@ -52,6 +52,13 @@ def test_library_methods_take_a_str(builtin: entnorm.Normalizer, method: str, va
         getattr(builtin, method)(value)
 
 
+@pytest.mark.parametrize("method", ["stream", "stream_documents"])
+@pytest.mark.parametrize("source", [None, 3, 2.5])
+def test_streams_take_a_source_they_can_read(builtin: entnorm.Normalizer, method: str, source: object) -> None:
+    with pytest.raises(TypeError, match=rf"^{method}\(\) reads a str, bytes, a file or an iterable of chunks"):
+        getattr(builtin, method)(source)
+
+
 @pytest.mark.parametrize("out", [io.BytesIO(), io.BufferedWriter(io.BytesIO())])
 def test_rewrite_refuses_a_binary_stream(builtin: entnorm.Normalizer, out: io.IOBase) -> None:
     with pytest.raises(TypeError, match=r"^rewrite\(\) writes str to a text stream"):
