@@ -105,6 +105,9 @@ _POSSESSIVE_NEXT = re.compile(r"['’][sS](?![^\W_])")
 # (the match is the word), or a character no word character precedes (the
 # match is that character); see BoundAcronyms.
 _BOUND_AT = re.compile(r"(?<!\w)(?:\w+|\S)")
+# Up to this many first characters of bound forms, only words that begin with
+# one are looked up (most words then are not even matched); beyond, all are.
+_MOST_FIRSTS = 32
 # Bound acronyms written ahead are looked for this far at first (characters).
 _BOUND_BLOCK = 64
 _FAR: Final = sys.maxsize
@@ -195,12 +198,14 @@ class BoundAcronyms:
             ends before that many characters more, a form may be cut off).
     """
 
-    __slots__ = ("_forms", "_heads", "longest", "version")
+    __slots__ = ("_firsts", "_forms", "_heads", "_where", "longest", "version")
 
     def __init__(self, forms: Iterable[str] = ()) -> None:
         self._forms: dict[str, None] = {}  # in the order bound
         # head -> {length of a form with that head: how many forms have it}
         self._heads: dict[str, dict[int, int]] = {}
+        self._firsts: dict[str, int] = {}  # first character -> how many forms begin with it
+        self._where: re.Pattern[str] | None = None  # where a form may be written (see _pattern)
         self.version = 0
         self.longest = 0
         for form in forms:
@@ -227,6 +232,11 @@ class BoundAcronyms:
         self._forms[form] = None
         lengths = self._heads.setdefault(self._head(form), {})
         lengths[len(form)] = lengths.get(len(form), 0) + 1
+        first = form[:1]
+        if first not in self._firsts:
+            self._firsts[first] = 0
+            self._where = None
+        self._firsts[first] += 1
         self.longest = max(self.longest, len(form))
         self.version += 1
 
@@ -241,8 +251,25 @@ class BoundAcronyms:
             del lengths[len(form)]
             if not lengths:
                 del self._heads[head]
+        first = form[:1]
+        self._firsts[first] -= 1
+        if not self._firsts[first]:
+            del self._firsts[first]
+            self._where = None
         self.version += 1
         return form
+
+    def _pattern(self) -> re.Pattern[str]:
+        """What :data:`_BOUND_AT` matches, where it begins with the first character of a form."""
+        if self._where is None:
+            if len(self._firsts) > _MOST_FIRSTS:
+                self._where = _BOUND_AT
+            else:
+                word = "".join(re.escape(c) for c in self._firsts if _WORD_CHAR(c))
+                other = "".join(re.escape(c) for c in self._firsts if not _WORD_CHAR(c))
+                either = ([f"[{word}]\\w*"] if word else []) + ([f"[{other}]"] if other else [])
+                self._where = re.compile(rf"(?<!\w)(?:{'|'.join(either)})")
+        return self._where
 
     def written(self, text: str, start: int, stop: int) -> list[tuple[int, int, str]]:
         """``(offset, end, "")`` of each form written at an offset in ``[start, stop)``, in order of offsets."""
@@ -251,7 +278,7 @@ class BoundAcronyms:
             return found
         heads, forms = self._heads, self._forms
         length = len(text)
-        for word in _BOUND_AT.finditer(text, start):
+        for word in self._pattern().finditer(text, start):
             at = word.start()
             if at >= stop:
                 break
