@@ -243,10 +243,7 @@ def _parser() -> argparse.ArgumentParser:
         help="output format (default: text for text input, else the input's format)",
     )
     match.add_argument("-o", "--output", metavar="OUTPUT", help="file to write atomically (default: stdout)")
-    match.add_argument(
-        "--errors", choices=("strict", "replace"), default="strict",
-        help="invalid UTF-8 and lone surrogates: stop, or replace with U+FFFD (default: strict)",
-    )
+    cli_normalize.add_errors_option(match)
     cli_normalize.add_scheduler_option(match, "splits the names into batches")
     match.set_defaults(run=_run_match)
 

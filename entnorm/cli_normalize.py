@@ -34,8 +34,8 @@ from .model import Mention
 from .text import Separator, compile_separator, decoded, split_documents
 
 __all__ = [
-    "SEPARATOR_HELP", "Document", "UsageError", "add_parser", "add_scheduler_option", "batches", "on_cluster",
-    "regex_argument", "run", "text_documents", "transform",
+    "SEPARATOR_HELP", "Document", "UsageError", "add_errors_option", "add_parser", "add_scheduler_option", "batches",
+    "on_cluster", "regex_argument", "run", "text_documents", "transform",
 ]
 
 _BLOCK = 1 << 20
@@ -73,10 +73,7 @@ def add_parser(verbs: Any, add_table_options: Callable[[argparse.ArgumentParser]
         "--doc-separator", metavar="REGEX", type=regex_argument,
         help=f"regex between documents of a text ({SEPARATOR_HELP})",
     )
-    parser.add_argument(
-        "--errors", choices=("strict", "replace"), default="strict",
-        help="invalid UTF-8 and lone surrogates: stop, or replace with U+FFFD (default: strict)",
-    )
+    add_errors_option(parser)
     parser.add_argument(
         "--workers", type=_positive, default=1, help="processes; splits only between documents (default: 1)"
     )
@@ -85,6 +82,14 @@ def add_parser(verbs: Any, add_table_options: Callable[[argparse.ArgumentParser]
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(run=run)
     return parser
+
+
+def add_errors_option(parser: argparse.ArgumentParser, what: str = "invalid UTF-8 and lone surrogates") -> None:
+    """``--errors strict|replace``: the input policy for ``what``."""
+    parser.add_argument(
+        "--errors", choices=("strict", "replace"), default="strict",
+        help=f"{what}: stop, or replace with U+FFFD (default: strict)",
+    )
 
 
 def add_scheduler_option(parser: argparse.ArgumentParser, splits: str = "splits only between documents") -> None:

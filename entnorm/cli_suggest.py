@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
 from ._io import atomic_output, input_blocks, open_input
-from .cli_normalize import SEPARATOR_HELP, regex_argument, text_documents
+from .cli_normalize import SEPARATOR_HELP, add_errors_option, regex_argument, text_documents
 from .matcher import Normalizer
 from .suggest import suggest, to_yaml
 
@@ -41,10 +41,7 @@ def add_parser(verbs: Any, add_table_options: Callable[[argparse.ArgumentParser]
         "--doc-separator", metavar="REGEX", type=regex_argument,
         help=f"regex between documents of a file (default: each file is one document; {SEPARATOR_HELP})",
     )
-    parser.add_argument(
-        "--errors", choices=("strict", "replace"), default="strict",
-        help="invalid UTF-8: stop, or replace with U+FFFD (default: strict)",
-    )
+    add_errors_option(parser, "invalid UTF-8")
     parser.set_defaults(run=run)
     return parser
 
