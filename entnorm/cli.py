@@ -17,6 +17,7 @@ import io
 import itertools
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -38,6 +39,7 @@ __all__ = ["Terminated", "main", "match_records"]
 BUILTIN_WORD = "builtin"
 CACHE_VARIABLE = "ENTNORM_CACHE_DIR"
 INVALID_UTF8_TEXT = "{where}: invalid UTF-8 at byte {offset}"
+_UNDECODED = re.compile("[\ud800-\udfff]")  # how Python holds argument bytes it could not decode
 NAME_IS_FILE_TEXT = (
     "{name} is a file; to match its lines: entnorm match --input-format text {name} (names are not files)"
 )
@@ -66,7 +68,8 @@ def _table_paths(values: Sequence[str] | None) -> list[str | os.PathLike[str]]:
 def _queries(args: argparse.Namespace) -> Iterator[str]:
     """The names on the command line, or with ``--input-format text`` one per line of a file or stdin."""
     if args.input_format is None and args.names:
-        yield from args.names
+        for number, name in enumerate(args.names, 1):
+            yield _argument(name, number, args.errors)
         return
     source = args.names[0] if args.names else "-"
     stream, _ = open_input(source)
@@ -80,6 +83,16 @@ def _queries(args: argparse.Namespace) -> Iterator[str]:
                 raise InputError(INVALID_UTF8_TEXT.format(where=name, offset=offset + exc.start)) from exc
             offset += len(raw)
             yield line.rstrip("\r\n")
+
+
+def _argument(name: str, number: int, errors: str) -> str:
+    """NAME argument ``number``: bytes the locale could not decode (lone surrogates) follow ``--errors``."""
+    if not _UNDECODED.search(name):
+        return name
+    if errors == "strict":
+        msg = f"NAME {number}: invalid UTF-8; use --errors replace to keep going"
+        raise InputError(msg)
+    return _UNDECODED.sub("\ufffd", name)
 
 
 def _check_names(args: argparse.Namespace) -> None:
@@ -305,9 +318,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, unknown = parser.parse_known_args(argv)
     if unknown:  # as the verb's own parser would say it, with the verb's usage
         args.verb_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
-    for stream in (sys.stdout, sys.stderr):
-        if isinstance(stream, io.TextIOWrapper):
-            stream.reconfigure(encoding="utf-8")
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(encoding="utf-8")
+    if isinstance(sys.stderr, io.TextIOWrapper):  # a file name of undecodable bytes is still shown
+        sys.stderr.reconfigure(encoding="utf-8", errors="backslashreplace")
     with _signals_and_warnings():
         return _run(args)
 

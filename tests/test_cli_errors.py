@@ -141,6 +141,15 @@ def test_match_errors_replace_applies_to_stdin(run: Run) -> None:
     assert (status, err) == (1, "entnorm: stdin: invalid UTF-8 at byte 7\n")
 
 
+def test_undecodable_arguments_follow_the_input_policy(run: Run, tmp_path: Path) -> None:
+    name = "Vucic\udcff"  # how Python holds the argument byte 0xff of a UTF-8 locale
+    assert run("match", name) == (1, "", "entnorm: NAME 1: invalid UTF-8; use --errors replace to keep going\n")
+    status, out, _ = run("match", "--errors", "replace", name)
+    assert status == 0 and out.startswith("Vucic\ufffd\taleksandar-vucic\t")
+    missing = str(tmp_path / "x\udcff.txt")
+    assert run("normalize", missing) == (1, "", f"entnorm: {tmp_path}/x\\udcff.txt: no such file\n")
+
+
 def test_match_reads_a_file_only_when_told(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     names = tmp_path / "names.txt"
     names.write_text("Vucich\nKiev\n", encoding="utf-8")

@@ -187,6 +187,8 @@ def _run(argv: list[str], stdin: bytes) -> tuple[int, str]:
 @example((["normalize", "-", "--input-format", "jsonl"], "text", b'{"text": "\\ud800"}\n'))
 @example((["suggest", "{in}", "-o", "{dir}"], "random", b""))
 @example((["normalize", "{in}", "-o", "{in}"], "text", b""))
+@example((["match", "Vucic\udcff"], "text", b""))
+@example((["normalize", "{missing}\udcff", "-o", "{new}\udcff"], "text", b""))
 def test_no_command_line_gives_a_traceback_or_alters_files(case: tuple[list[str], str, bytes | str]) -> None:
     template, contents, stdin = case
     stdin_bytes = stdin.encode() if isinstance(stdin, str) else stdin
