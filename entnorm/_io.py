@@ -10,6 +10,7 @@ import errno
 import io
 import itertools
 import json
+import math
 import os
 import re
 import secrets
@@ -67,6 +68,15 @@ def _not_json(constant: str) -> Any:
     raise ValueError(msg)
 
 
+def _finite(text: str) -> float:
+    """A JSON number as a float; one beyond a double's range (``1e999``) would come back as ``Infinity``."""
+    value = float(text)
+    if math.isinf(value):
+        msg = f"number {cut(text, 20)} is out of range"
+        raise ValueError(msg)
+    return value
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
@@ -105,12 +115,13 @@ def cut(text: str, width: int = 60) -> str:
 def json_record(line: str, where: str, field: str, errors: str = "strict") -> dict[str, Any]:
     """One line of a JSONL input as an object whose ``field``, when present, is a string or null.
 
-    ``where`` (``FILE:LINE``) leads every message. ``NaN`` and ``Infinity`` are
-    refused (they are not JSON, and would be written back as such); lone
+    ``where`` (``FILE:LINE``) leads every message. ``NaN``, ``Infinity`` and
+    numbers beyond a double's range are refused (they are not JSON, or would be
+    written back as ``Infinity``); lone
     surrogates are an error, or U+FFFD with ``errors="replace"``.
     """
     try:
-        record = json.loads(line, parse_constant=_not_json)
+        record = json.loads(line, parse_constant=_not_json, parse_float=_finite)
     except json.JSONDecodeError as exc:
         msg = f"{where}: invalid JSON: {exc.msg} (column {exc.colno})"
         raise InputError(msg) from exc

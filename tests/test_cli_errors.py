@@ -119,6 +119,20 @@ def test_jsonl_with_nan_is_an_error_naming_the_line(run: Run, tmp_path: Path, co
     assert not out.exists()
 
 
+@pytest.mark.parametrize("number", ["1e999", "-1E400"])
+@pytest.mark.parametrize("verb", [["normalize"], ["match", "--field", "text"]])
+def test_jsonl_numbers_beyond_a_double_are_an_error_naming_the_line(
+    run: Run, tmp_path: Path, verb: list[str], number: str
+) -> None:
+    """Python reads them as infinities, which would be written back as ``Infinity``: not JSON."""
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(f'{{"text": "Vucic", "n": 1.5e300}}\n{{"text": "Kiev", "n": {number}}}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    status, _, err = run(*verb, "--input-format", "jsonl", str(bad), "-o", str(out))
+    assert (status, err) == (1, f"entnorm: {bad}:2: invalid JSON: number {number} is out of range\n")
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("verb", [["normalize"], ["match", "--field", "text"]])
 def test_lone_surrogates_in_jsonl_follow_the_input_policy(run: Run, tmp_path: Path, verb: list[str]) -> None:
     source = tmp_path / "scraped.jsonl"
