@@ -96,6 +96,10 @@ def _csv_rows(stream: TextIO, field: str, name: str, prefix: str) -> Iterator[di
         if field not in reader.fieldnames:
             msg = f"{name}: no column {field!r} (columns: {', '.join(reader.fieldnames)})"
             raise InputError(msg)
+        twice = next((c for i, c in enumerate(reader.fieldnames) if c in reader.fieldnames[:i]), None)
+        if twice is not None:  # a row would keep only the last of its cells
+            msg = f"{name}:1: column {twice!r} appears twice in the header"
+            raise InputError(msg)
         taken = _taken(reader.fieldnames, prefix)
         if taken is not None:
             raise InputError(_taken_text(f"{name}:1", taken))
@@ -106,8 +110,8 @@ def _csv_rows(stream: TextIO, field: str, name: str, prefix: str) -> Iterator[di
                 msg = f"{name}:{reader.line_num}: {width + len(extra)} cells, the header has {width}"
                 raise InputError(msg)
             yield row
-    except csv.Error as exc:
-        msg = f"{name}:{reader.line_num}: invalid CSV: {exc}"
+    except csv.Error as exc:  # raised before line_num counts the line of the record being read
+        msg = f"{name}:{reader.line_num + 1}: invalid CSV: {exc}"
         raise InputError(msg) from exc
 
 

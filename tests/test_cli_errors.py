@@ -198,6 +198,21 @@ def test_csv_rows_with_extra_cells_are_an_error(run: Run, tmp_path: Path) -> Non
     assert run("match", "--input-format", "csv", str(source))[2] == f"entnorm: {source}:3: 3 cells, the header has 2\n"
 
 
+def test_a_csv_header_naming_a_column_twice_is_an_error(run: Run, tmp_path: Path) -> None:
+    """A row would keep only the last of the two cells."""
+    source = tmp_path / "in.csv"
+    source.write_text("name,note,note\nVucic,a,b\n", encoding="utf-8")
+    status, out, err = run("match", "--input-format", "csv", str(source))
+    assert (status, out, err) == (1, "", f"entnorm: {source}:1: column 'note' appears twice in the header\n")
+
+
+def test_a_csv_error_names_the_line_of_the_record(run: Run, tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("name\nVucic\n\"two\nlines\"\n" + "x" * 200_000 + "\n", encoding="utf-8")
+    status, _, err = run("match", "--input-format", "csv", str(source))
+    assert (status, err) == (1, f"entnorm: {source}:5: invalid CSV: field larger than field limit (131072)\n")
+
+
 @pytest.mark.parametrize(
     ("name", "text", "line"),
     [("in.csv", "name,entity_id\nVucic,x\n", 1), ("in.jsonl", '{"name": "Vucic"}\n{"name": "x", "entity_id": 1}\n', 2)],

@@ -46,6 +46,8 @@ CONTENTS = {
     "jsonl": b'{"text": "Vucic in Kiev", "name": "Vucic"}\n{"name": "Kiev", "more": 1}\n',
     "csv extra cells": b"name,note\nVucic,a\nKiev,b,lost\n",
     "csv answer column": b"name,entity_id\nVucic,x\n",
+    "csv header twice": b"name,note,note\nVucic,a,b\n",
+    "huge number json": b'{"text": "Vucic", "name": "Kiev", "n": 1e999}\n',
     "huge line": HUGE_LINE,
     "empty": b"",
     "yaml bomb": BOMB,
@@ -177,6 +179,9 @@ def _run(argv: list[str], stdin: bytes) -> tuple[int, str]:
 @example((["normalize", "{in}", "--input-format", "jsonl", "-o", "{out}"], "nan json", b""))
 @example((["match", "--input-format", "csv", "{in}", "-o", "{out}"], "csv extra cells", b""))
 @example((["match", "--input-format", "csv", "{in}"], "csv answer column", b""))
+@example((["match", "--input-format", "csv", "{in}", "-o", "{out}"], "csv header twice", b""))
+@example((["normalize", "{in}", "--input-format", "jsonl", "-o", "{out}"], "huge number json", b""))
+@example((["match", "--input-format", "jsonl", "--field", "text", "{in}"], "huge number json", b""))
 @example((["match", "--input-format", "jsonl", "{in}", "--format", "csv", "-o", "{out}"], "jsonl", b""))
 @example((["match", "-"], "text", "x" * 1_000_000 + "\n"))
 @example((["normalize", "{in}", "--doc-separator", "(a+)+$"], "huge line", b""))
