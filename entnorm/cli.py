@@ -340,6 +340,10 @@ def _run(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         _quiet_stdout()
         return 0
+    except OSError as exc:  # the last net: a file no message was made for, in one line naming it
+        where = "" if exc.filename is None else f"{os.fsdecode(exc.filename)}: "
+        print(f"entnorm: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
     except Terminated:
         print("entnorm: terminated", file=sys.stderr)
         return 143

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -261,3 +262,25 @@ def test_a_worker_that_dies_is_one_line(run: Run, tmp_path: Path, monkeypatch: p
     status, _, err = run("normalize", str(source), "--doc-separator", "===", "--workers", "2", "-o", str(out))
     assert (status, err) == (1, f"entnorm: {cli_normalize.WORKER_DIED_TEXT}\n")
     assert not out.exists()
+
+
+def test_an_os_error_nothing_reported_is_one_line_naming_the_file(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last net of the command: one line, exit 1; an error of another kind (a bug) still shows whole."""
+    source = tmp_path / "in.txt"
+    source.write_text("Vucic\n", encoding="utf-8")
+
+    def unreadable(*_: object) -> None:
+        raise OSError(errno.EIO, "Input/output error", str(source))
+
+    monkeypatch.setattr(cli_normalize, "input_blocks", unreadable)
+    assert run("normalize", str(source)) == (1, "", f"entnorm: {source}: Input/output error\n")
+
+    def bug(*_: object) -> None:
+        msg = "a bug"
+        raise RuntimeError(msg)
+
+    monkeypatch.setattr(cli_normalize, "input_blocks", bug)
+    with pytest.raises(RuntimeError, match="a bug"):
+        run("normalize", str(source))
