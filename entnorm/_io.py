@@ -16,7 +16,7 @@ import re
 import secrets
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
@@ -24,7 +24,7 @@ from .errors import InputError, OutputError
 
 __all__ = [
     "BINARY_INPUT_TEXT", "atomic_output", "cut", "input_blocks", "json_record", "open_input", "output_file",
-    "report_missing_field",
+    "report_missing_field", "surrogates_replaced",
 ]
 
 _BLOCK = 1 << 20
@@ -81,15 +81,24 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
+def surrogates_replaced(text: str, errors: str, problem: Callable[[], str]) -> str:
+    """``text`` with lone surrogates as U+FFFD under ``errors="replace"``; else an InputError saying ``problem()``.
+
+    Lone surrogates are how Python holds ``"\\ud800"`` escapes of JSON and
+    bytes of arguments the locale could not decode; no UTF encoding writes them.
+    """
+    if not _SURROGATE.search(text):
+        return text
+    if errors == "strict":
+        msg = f"{problem()}; use --errors replace to keep going"
+        raise InputError(msg)
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def _without_surrogates(value: Any, where: str, errors: str) -> Any:
-    """``value`` with lone surrogates (``"\\ud800"`` escapes) replaced by U+FFFD, or an error under ``strict``."""
+    """``value`` with its strings under :func:`surrogates_replaced`."""
     if isinstance(value, str):
-        if not _SURROGATE.search(value):
-            return value
-        if errors == "strict":
-            msg = f"{where}: lone surrogate in {cut(json.dumps(value))}; use --errors replace to keep going"
-            raise InputError(msg)
-        return _SURROGATE.sub("\ufffd", value)
+        return surrogates_replaced(value, errors, lambda: f"{where}: lone surrogate in {cut(json.dumps(value))}")
     if isinstance(value, list):
         return [_without_surrogates(v, where, errors) for v in value]
     if isinstance(value, dict):

@@ -17,7 +17,6 @@ import io
 import itertools
 import json
 import os
-import re
 import signal
 import sys
 import threading
@@ -26,7 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TextIO
 
 from . import __version__, cli_normalize, cli_suggest
-from ._io import atomic_output, open_input
+from ._io import atomic_output, open_input, surrogates_replaced
 from .cli_columns import run_columns
 from .errors import CacheWarning, EntnormError, InputError
 from .matcher import Normalizer, load
@@ -39,7 +38,6 @@ __all__ = ["Terminated", "main", "match_records"]
 BUILTIN_WORD = "builtin"
 CACHE_VARIABLE = "ENTNORM_CACHE_DIR"
 INVALID_UTF8_TEXT = "{where}: invalid UTF-8 at byte {offset}"
-_UNDECODED = re.compile("[\ud800-\udfff]")  # how Python holds argument bytes it could not decode
 NAME_IS_FILE_TEXT = (
     "{name} is a file; to match its lines: entnorm match --input-format text {name} (names are not files)"
 )
@@ -87,12 +85,7 @@ def _queries(args: argparse.Namespace) -> Iterator[str]:
 
 def _argument(name: str, number: int, errors: str) -> str:
     """NAME argument ``number``: bytes the locale could not decode (lone surrogates) follow ``--errors``."""
-    if not _UNDECODED.search(name):
-        return name
-    if errors == "strict":
-        msg = f"NAME {number}: invalid UTF-8; use --errors replace to keep going"
-        raise InputError(msg)
-    return _UNDECODED.sub("\ufffd", name)
+    return surrogates_replaced(name, errors, lambda: f"NAME {number}: invalid UTF-8")
 
 
 def _check_names(args: argparse.Namespace) -> None:
