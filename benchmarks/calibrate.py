@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from entnorm import Normalizer
-from entnorm.calibration import Calibration, length_class
+from entnorm.index.calibration import Calibration, length_class
 
 from . import evaluation
 from .quality import correct, top_answers

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from unidecode import unidecode
 
 from entnorm import AliasTable, Entity
-from entnorm.normalize import normalize_name
+from entnorm.keys.normalize import normalize_name
 
 from .synthetic import misspell
 

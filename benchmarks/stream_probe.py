@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 
-from entnorm import cli
+from entnorm.cli import app as cli
 from entnorm.cli import main as entnorm
 
 _LOADED: list[float] = []

@@ -7,14 +7,13 @@
 ('aleksandar-vucic', 'surname')
 """
 
+from ._version import __version__
+from .api import Normalizer, load
 from .errors import EntnormError, InputError, TableError
-from .matcher import Normalizer, load
+from .keys.normalize import normalize_name
+from .match.scoring import DEFAULT_THRESHOLD
 from .model import ENTITY_TYPES, METHODS, Entity, EntityType, Match, Mention, Method
-from .normalize import normalize_name
-from .scoring import DEFAULT_THRESHOLD
 from .tables import BUILTIN, AliasTable, Collision, dump_table, find_collisions, load_table, validate_table
-
-__version__ = "0.1.0"
 
 __all__ = [
     "BUILTIN",

@@ -1,4 +1,4 @@
-"""Built normalizers kept on disk, so that a large table loads in seconds instead of minutes.
+"""Built lookups kept on disk, so that a large table loads in seconds instead of minutes.
 
 Use ``entnorm.load(..., cache_dir=DIR)`` (or ``entnorm ... --cache-dir DIR``,
 or the ``ENTNORM_CACHE_DIR`` variable for the command). A cache file is named
@@ -22,17 +22,19 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
 from ._gc import collector_paused
-from ._io import output_file
-from .calibration import SHIPPED
+from ._version import __version__
 from .errors import CacheWarning
-from .matcher import Normalizer
-from .tables import load_table, table_files
+from .index.build import build_index
+from .index.calibration import SHIPPED
+from .io.files import output_file
+from .match.lookup import Lookup
+from .tables.load import load_table, table_files
+from .tables.table import AliasTable
 
 __all__ = ["cache_key", "load_cached"]
 
-_MAGIC = b"entnorm-cache-3\n"  # the number changes with what a Normalizer pickles or how keys are made
+_MAGIC = b"entnorm-cache-4\n"  # the number changes with what is pickled or how keys are made
 
 
 def cache_key(files: Sequence[Path]) -> str:
@@ -88,8 +90,18 @@ def _contents(path: Path) -> bytes | None:
         return stream.read()
 
 
-def _read(path: Path) -> Normalizer | None:
-    """The normalizer in a cache file, or None if it is missing, damaged or not one.
+#: What a cache file holds: the table and the lookup built over it.
+Built = tuple[AliasTable, Lookup]
+
+
+def _build(files: Sequence[Path]) -> Built:
+    table = load_table(*files)
+    with collector_paused():
+        return table, Lookup(build_index(table), table)
+
+
+def _read(path: Path) -> Built | None:
+    """The table and lookup in a cache file, or None if it is missing, damaged or not one.
 
     Raises :class:`_Unsafe` if another user could have written it.
     """
@@ -108,12 +120,13 @@ def _read(path: Path) -> Normalizer | None:
             loaded = pickle.loads(payload)  # our own file, its checksum verified
     except Exception:  # any failure means: rebuild
         return None
-    return loaded if isinstance(loaded, Normalizer) else None
+    sound = isinstance(loaded, tuple) and len(loaded) == 2
+    return loaded if sound and isinstance(loaded[0], AliasTable) and isinstance(loaded[1], Lookup) else None
 
 
-def _write(path: Path, normalizer: Normalizer) -> None:
+def _write(path: Path, built: Built) -> None:
     """Write a cache file atomically, private to this user; failures (a full disk) are ignored, leaving nothing."""
-    payload = pickle.dumps(normalizer, protocol=pickle.HIGHEST_PROTOCOL)
+    payload = pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _check_folder(path.parent)
@@ -123,9 +136,8 @@ def _write(path: Path, normalizer: Normalizer) -> None:
         return
 
 
-def load_cached(paths: Sequence[str | os.PathLike[str]], cache_dir: str | os.PathLike[str],
-                threshold: float) -> Normalizer:
-    """The normalizer of these tables: from the cache when it holds a sound copy, else built and stored.
+def load_cached(paths: Sequence[str | os.PathLike[str]], cache_dir: str | os.PathLike[str]) -> Built:
+    """The table and lookup of these table files: from the cache when it holds a sound copy, else built and stored.
 
     A cache file another user could have written is not used (:class:`CacheWarning`): the table is built
     in memory and the file left alone.
@@ -136,9 +148,9 @@ def load_cached(paths: Sequence[str | os.PathLike[str]], cache_dir: str | os.Pat
         cached = _read(path)
     except _Unsafe as exc:
         warnings.warn(f"not using cache {path}: {exc}", CacheWarning, stacklevel=3)
-        return Normalizer(load_table(*files), threshold=threshold)
+        return _build(files)
     if cached is not None:
-        return cached.with_threshold(threshold)
-    normalizer = Normalizer(load_table(*files), threshold=threshold)
-    _write(path, normalizer)
-    return normalizer
+        return cached
+    built = _build(files)
+    _write(path, built)
+    return built

@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 
 import entnorm
-from entnorm import cache, cli, matcher
+from entnorm import cache
+from entnorm.cli import app as cli
 from entnorm.errors import CacheWarning
+from entnorm.match.lookup import Lookup
 from entnorm.tables import table_files
 
 TABLE = "entities:\n  - {id: vucic, name: Aleksandar Vučić, type: person}\n"
@@ -24,15 +26,15 @@ TABLE = "entities:\n  - {id: vucic, name: Aleksandar Vučić, type: person}\n"
 
 @pytest.fixture
 def builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts normalizers built from tables (not loaded from a cache)."""
+    """Counts lookups built from tables (not loaded from a cache)."""
     count: list[int] = []
-    original = matcher.Normalizer.__init__
+    original = Lookup.__init__
 
-    def counting(self: matcher.Normalizer, *args: object, **kwargs: object) -> None:
+    def counting(self: Lookup, *args: object, **kwargs: object) -> None:
         count.append(1)
         original(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(matcher.Normalizer, "__init__", counting)
+    monkeypatch.setattr(Lookup, "__init__", counting)
     return count
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 import entnorm
-from entnorm import cli, cli_normalize
+from entnorm.cli import app as cli
+from entnorm.cli import normalize as cli_normalize
 
 Run = Callable[..., tuple[int, str, str]]
 

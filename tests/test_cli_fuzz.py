@@ -26,7 +26,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import entnorm
-from entnorm import cli
+from entnorm.cli import app as cli
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 HUGE_LINE = b"Vucic " + b"x" * 300_000 + b" Kiev\n"

@@ -153,7 +153,7 @@ def test_workers_without_fork_get_a_pickled_copy(tmp_path: Path, monkeypatch: py
     """Where workers cannot fork (other threads, or spawn-only platforms) they get the table pickled."""
     import threading
 
-    from entnorm import cli
+    from entnorm.cli import app as cli
 
     text = tmp_path / "docs.txt"
     text.write_bytes(_documents(40))

@@ -15,9 +15,9 @@ import pyarrow.parquet as pq
 import pytest
 
 import entnorm
-import entnorm.columns
+import entnorm.io.rows
 import entnorm.pandas
-from entnorm.columns import ValueMatcher, answer
+from entnorm.io.rows import ValueMatcher, answer
 
 COMMAND = [sys.executable, "-m", "entnorm", "match"]
 NAMES = ["Vucich", "SVR", "Nobody Atall", "", "VUCIC", "Vucich", "Kiev"]
@@ -126,21 +126,21 @@ def test_invalid_utf8_in_csv_leaves_no_output(tmp_path: Path) -> None:
 
 @pytest.fixture
 def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The values looked up (each call of :func:`entnorm.columns.answer`), in order."""
+    """The values looked up (each call of :func:`entnorm.io.rows.answer`), in order."""
     seen: list[str] = []
 
-    def counted(normalizer: entnorm.Normalizer, value: str) -> entnorm.columns.Answer:
+    def counted(normalizer: entnorm.Normalizer, value: str) -> entnorm.io.rows.Answer:
         seen.append(value)
         return answer(normalizer, value)
 
-    monkeypatch.setattr(entnorm.columns, "answer", counted)
+    monkeypatch.setattr(entnorm.io.rows, "answer", counted)
     return seen
 
 
 def test_value_matcher_looks_up_each_distinct_value_once(builtin: entnorm.Normalizer, calls: list[str]) -> None:
     matcher = ValueMatcher(builtin)
     rows = [{"name": n} for n in NAMES * 50] + [{"name": None}, {"other": 1}]
-    answered = list(entnorm.columns.match_rows(rows, "name", "", matcher))
+    answered = list(entnorm.io.rows.match_rows(rows, "name", "", matcher))
     assert sorted(calls) == sorted(set(NAMES)) and matcher.lookups == len(set(NAMES))
     assert answered[-1]["id"] is None and answered[-1]["score"] == 0.0
 

@@ -22,7 +22,7 @@ from distributed import Client, LocalCluster
 import entnorm
 import entnorm.dask
 import entnorm.pandas
-from entnorm.matcher import Normalizer
+from entnorm.api import Normalizer
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "sample.txt"

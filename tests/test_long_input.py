@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 import entnorm
-from entnorm.fuzzy import MAX_WORD, FuzzyIndex
-from entnorm.text import SEPARATOR_TIMEOUT_TEXT, compile_separator, split_documents
+from entnorm.index.fuzzy import MAX_WORD, FuzzyIndex
+from entnorm.text.stream import SEPARATOR_TIMEOUT_TEXT, compile_separator, split_documents
 
 _LIMIT = 300 * 2**20  # the whole process: interpreter, entnorm, table and query
 
@@ -38,7 +38,7 @@ _PROBE = textwrap.dedent(
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, ({limit}, hard))
     import entnorm
-    from entnorm.normalize import normalize_name
+    from entnorm.keys.normalize import normalize_name
     start = time.perf_counter()
     n = entnorm.load(*filter(None, sys.argv[1:2]))  # an empty name: the bundled tables
     seconds = {{"load": time.perf_counter() - start}}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from entnorm.normalize import normalize_name, prefold_name
+from entnorm.keys.normalize import normalize_name, prefold_name
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import entnorm
-from entnorm import cli
+from entnorm.cli import app as cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "sample.txt"

@@ -14,8 +14,8 @@ from rapidfuzz import fuzz
 
 import entnorm
 from entnorm import AliasTable, Entity, Normalizer, dump_table, load_table
-from entnorm.fuzzy import FuzzyIndex
-from entnorm.normalize import is_name_char, normalize_name
+from entnorm.index.fuzzy import FuzzyIndex
+from entnorm.keys.normalize import is_name_char, normalize_name
 
 LETTERS = string.ascii_letters + "čćšžđäöüéñ" + "абвгдежзиклмнопрстуфхцчшщыэюяђћј"
 words = st.text(alphabet=LETTERS, min_size=3, max_size=9)
@@ -181,14 +181,14 @@ def test_rewriting_changes_mentions_only(text: str, cuts: list[int]) -> None:
 
 @given(documents, st.lists(st.integers(min_value=0, max_value=10_000), max_size=6))
 def test_the_quick_verdicts_change_no_result(text: str, cuts: list[int]) -> None:
-    from entnorm.scan import Scanner
+    from entnorm.text.scanner import Scanner
 
     normalizer = _builtin()
     index = normalizer._index
     careful = Scanner(index, quick=False)
     for chunks in ([text], _cut(text, cuts)):
         quick_result = careful_result = None
-        from entnorm.text import batches, events
+        from entnorm.text.stream import batches, events
 
         quick_result = list(events(batches(chunks, normalizer._scanner, index, 0.5)))
         careful_result = list(events(batches(chunks, careful, index, 0.5)))
@@ -225,7 +225,7 @@ def test_documents_are_the_separators_matches_for_any_chunking(
 ) -> None:
     from unittest import mock
 
-    from entnorm import text as text_module
+    from entnorm.text import stream as text_module
 
     separator = re.compile(pattern)
     expected = _documents_by_finditer(text, separator)

@@ -35,7 +35,7 @@ def test_names_in_the_articles(builtin: Normalizer, seeds_dir: Path, article: st
 
 def test_suggest_proposes_the_unknown_prime_minister(builtin: Normalizer, seeds_dir: Path, tmp_path: Path) -> None:
     from entnorm import load
-    from entnorm.suggest import suggest, to_yaml
+    from entnorm.curate.suggest import suggest, to_yaml
     from entnorm.tables import BUILTIN
 
     texts = [path.read_text(encoding="utf-8") for path in sorted(seeds_dir.glob("*.txt"))]

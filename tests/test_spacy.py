@@ -15,7 +15,7 @@ TEXT = "Vucich met @Vucic and the SVR in Kiev; Mr Doerington of Acme came too."
 
 def test_the_factory_is_registered_through_an_entry_point() -> None:
     found = {e.name: e.value for e in entry_points(group="spacy_factories")}
-    assert found["entnorm"] == "entnorm.spacy_component:make_entnorm"
+    assert found["entnorm"] == "entnorm.integrations.spacy:make_entnorm"
 
 
 def test_mentions_become_spans_with_extensions(builtin: entnorm.Normalizer) -> None:

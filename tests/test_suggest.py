@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 import entnorm
-from entnorm.suggest import suggest, to_yaml
+from entnorm.curate.suggest import suggest, to_yaml
 
 TABLE = """\
 entities:

@@ -70,7 +70,7 @@ def test_short_forms_link_through_the_whole_document(builtin: Normalizer) -> Non
 def test_the_context_window_does_not_depend_on_when_mentions_are_read(
     builtin: Normalizer, window_reaches: bool
 ) -> None:
-    from entnorm.document import DocumentResolver
+    from entnorm.text.resolver import DocumentResolver
 
     text = "Vui said no. " + "The talks went on. " * 20 + "Later Aleksandar Vučić said yes."
     candidates, _ = builtin._scanner.scan(text)
@@ -219,7 +219,7 @@ def test_acronyms_a_document_binds_are_found_whatever_the_chunking(write_table) 
 
 
 def test_a_document_binds_a_bounded_number_of_unknown_acronyms(write_table, monkeypatch) -> None:
-    from entnorm import document
+    from entnorm.text import resolver as document
 
     monkeypatch.setattr(document, "MAX_BOUND_ACRONYMS", 2)
     normalizer = entnorm.load(write_table("entities:\n  - {id: bia, name: Security Information Agency}\n"))

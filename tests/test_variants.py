@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from entnorm.variants import MAX_SPELLINGS, dropped_variants, person_forms, spelling_variants
+from entnorm.keys.variants import MAX_SPELLINGS, dropped_variants, person_forms, spelling_variants
 
 
 def test_south_slavic_letters_have_both_spellings() -> None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import unicodedata
 from typing import Final
 
+from ..index.build import Index, acronym_from_nfkc
+from ..keys.normalize import key_from_nfkc, prefold_from_nfkc
+from ..model import Entity, Match
+from ..tables.table import AliasTable
 from .evidence import Evidence, key_evidence, rank
-from .index import Index, acronym_from_nfkc
-from .model import Entity, Match
-from .normalize import key_from_nfkc, prefold_from_nfkc
-from .tables import AliasTable
 
 __all__ = ["UNKNOWN", "KnownAnswers"]
 

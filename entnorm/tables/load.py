@@ -1,9 +1,10 @@
 """Alias tables: read YAML files, validate them, merge them into one frozen table.
 
-Use :func:`load_table` to read tables (the bundled ones live at :data:`BUILTIN`),
-:func:`validate_table` to list every problem of tables,
-:func:`find_collisions` to list names two entities claim, and :func:`dump_table`
-to write a table back as YAML. The format::
+Use :func:`load_table` to read tables (the bundled ones live at
+:data:`~entnorm.tables.table.BUILTIN`) and :func:`validate_table` to list every
+problem of tables; :func:`~entnorm.tables.collisions.find_collisions` lists names
+two entities claim, :func:`~entnorm.tables.dump.dump_table` writes a table back
+as YAML. The format::
 
     entities:
       - id: aleksandar-vucic          # ^[a-z0-9]+(-[a-z0-9]+)*$, unique
@@ -21,7 +22,7 @@ Every error is a :class:`~entnorm.errors.TableError` whose message starts with
 ``file:line:``; :func:`load_table` raises the first, :func:`validate_table`
 lists them all. A value shown in a message is cut to about 60 characters.
 
-A table is plain YAML (see :mod:`entnorm._yaml`): YAML aliases (``*name``) are
+A table is plain YAML (see :mod:`entnorm.tables.yaml_nodes`): YAML aliases (``*name``) are
 refused outright, and with them merge keys (``<<``). Sharing a list between
 entries is not worth the risk: a few hundred bytes of nested aliases expand
 to gigabytes. Also refused: nesting deeper than 64 levels, tags other than
@@ -34,105 +35,27 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ._gc import collector_paused
-from ._yaml import construct, line_of, mapping_items, read_document, shown
-from .errors import TableError
-from .model import ENTITY_TYPES, Entity
-from .normalize import normalize_name
+from .._gc import collector_paused
+from ..errors import TableError
+from ..keys.normalize import normalize_name
+from ..model import ENTITY_TYPES, Entity
+from .table import LIST_FIELDS, AliasTable, Location
+from .yaml_nodes import construct, line_of, mapping_items, read_document, shown
 
-__all__ = [
-    "BUILTIN",
-    "AliasTable",
-    "Collision",
-    "Location",
-    "dump_table",
-    "find_collisions",
-    "load_table",
-    "validate_table",
-]
+__all__ = ["load_table", "table_files", "validate_table"]
 
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_LIST_FIELDS = ("aliases", "acronyms", "weak_aliases", "demonyms")
-_FIELDS = ("id", "name", "type", "country", *_LIST_FIELDS)
-_EXTEND_FIELDS = ("extends", *_LIST_FIELDS)
+_FIELDS = ("id", "name", "type", "country", *LIST_FIELDS)
+_EXTEND_FIELDS = ("extends", *LIST_FIELDS)
 _SINGULAR = {"aliases": "alias", "acronyms": "acronym", "weak_aliases": "weak alias", "demonyms": "demonym"}
-
-
-def _builtin_dir() -> Path:
-    """The bundled ``aliases/`` folder: packaged into the wheel, or the source checkout's."""
-    packaged = Path(str(resources.files("entnorm") / "_aliases"))
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "aliases"
-
-
-#: Folder of the bundled tables; pass it to :func:`load_table` or :func:`entnorm.load`.
-BUILTIN: Path = _builtin_dir()
-
-
-@dataclass(frozen=True, slots=True)
-class Location:
-    """Where something was written: file and 1-based line."""
-
-    path: str
-    line: int
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}"
-
-
-@dataclass(frozen=True)
-class AliasTable:
-    """The merged, validated entities of one or more table files.
-
-    Attributes:
-        entities: the entities, in the order their definitions were read.
-        locations: where each ``(entity id, written name)`` was defined; not
-            part of equality.
-    """
-
-    entities: tuple[Entity, ...]
-    locations: Mapping[tuple[str, str], Location] = field(
-        default_factory=dict, compare=False, repr=False
-    )
-
-    def __len__(self) -> int:
-        return len(self.entities)
-
-    def __iter__(self) -> Iterator[Entity]:
-        return iter(self.entities)
-
-    def get(self, entity_id: str) -> Entity | None:
-        """The entity with ``entity_id``, or None."""
-        return next((e for e in self.entities if e.id == entity_id), None)
-
-
-@dataclass(frozen=True, slots=True)
-class Collision:
-    """A name two or more entities claim: an ambiguous key.
-
-    Attributes:
-        key: the normalized key (or the acronym as written).
-        claims: ``(entity id, name as written, location)`` of each claim.
-    """
-
-    key: str
-    claims: tuple[tuple[str, str, Location | None], ...]
-
-    def __str__(self) -> str:
-        where = self.claims[-1][2]
-        ids = " and ".join(repr(c[0]) for c in self.claims)
-        written = self.claims[-1][1]
-        return f"{where or '<table>'}: alias {shown(written)} claimed by {ids}"
 
 
 @dataclass
@@ -264,7 +187,7 @@ def _read_entry(
             del fields[key]
             where = Location(path, line_of(value))
             if target is not None and key in _FIELDS:
-                problems.add(TableError(f"{where}: 'extends' entries may only add {', '.join(_LIST_FIELDS)}"))
+                problems.add(TableError(f"{where}: 'extends' entries may only add {', '.join(LIST_FIELDS)}"))
             else:
                 problems.add(_unknown_key(key, allowed, where))
     return target, fields, at
@@ -317,7 +240,7 @@ def _name(node: yaml.Node, path: str) -> str:
 
 def _lists(fields: dict[str, yaml.Node], path: str, problems: _Problems) -> dict[str, list[tuple[str, Location]]]:
     """The list fields of an entry, each as ``(text, location)`` pairs."""
-    return {name: _names(fields[name], name, path, problems) if name in fields else [] for name in _LIST_FIELDS}
+    return {name: _names(fields[name], name, path, problems) if name in fields else [] for name in LIST_FIELDS}
 
 
 def _dedupe(items: list[tuple[str, Location]], taken: set[str], *, key: bool) -> tuple[str, ...]:
@@ -474,41 +397,3 @@ def _extend(drafts: dict[str, _Draft], target: str, lists: dict[str, list[tuple[
         drafts[target].lists[name].extend(items)
 
 
-def find_collisions(table: AliasTable) -> list[Collision]:
-    """Names, aliases and acronyms that more than one entity claims.
-
-    Names and aliases collide when their normalized keys are equal; acronyms
-    when they are written the same. Weak aliases are generic by design and
-    are not reported.
-    """
-    claims: dict[tuple[str, str], dict[str, str]] = {}
-    for entity in table.entities:
-        for text in entity.names():
-            claims.setdefault(("name", normalize_name(text)), {}).setdefault(entity.id, text)
-        for text in entity.acronyms:
-            claims.setdefault(("acronym", text), {}).setdefault(entity.id, text)
-    out = []
-    for (_, key), owners in claims.items():
-        if len(owners) > 1:
-            located = tuple(
-                (eid, text, table.locations.get((eid, text))) for eid, text in owners.items()
-            )
-            out.append(Collision(key, located))
-    return out
-
-
-def dump_table(table: AliasTable) -> str:
-    """The table as YAML that :func:`load_table` reads back to an equal table."""
-    entries = []
-    for e in table.entities:
-        entry: dict[str, Any] = {"id": e.id, "name": e.name, "type": e.type}
-        if e.country:
-            entry["country"] = e.country
-        for name in _LIST_FIELDS:
-            values = getattr(e, name)
-            if values:
-                entry[name] = list(values)
-        entries.append(entry)
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    body = yaml.dump({"entities": entries}, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100)
-    return "# entnorm alias table (see entnorm.tables for the fields)\n" + body

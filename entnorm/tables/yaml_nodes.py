@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from .errors import TableError
+from ..errors import TableError
 
 __all__ = ["MAX_DEPTH", "construct", "line_of", "mapping_items", "read_document", "shown"]
 

@@ -31,13 +31,13 @@ from typing import Any, Final, NamedTuple
 
 import ahocorasick_rs
 
-from .answers import UNKNOWN, KnownAnswers
-from .evidence import Evidence, acronym_evidence, fuzzy_evidence, key_evidence, rank
-from .index import Index, acronym_form
-from .model import Match
-from .normalize import normalize_name, prefold_name
-from .variants import SURNAME_PARTICLES
-from .view import IDENTITY, make_view
+from ..index.build import Index, acronym_form
+from ..keys.normalize import normalize_name, prefold_name
+from ..keys.variants import SURNAME_PARTICLES
+from ..keys.view import IDENTITY, make_view
+from ..match.answers import UNKNOWN, KnownAnswers
+from ..match.evidence import Evidence, acronym_evidence, fuzzy_evidence, key_evidence, rank
+from ..model import Match
 
 __all__ = ["INCOMPLETE", "LOOKBEHIND", "BoundAcronyms", "Candidate", "ScanPass", "Scanner"]
 

@@ -28,12 +28,12 @@ from typing import IO, Any, Literal, TextIO
 
 import regex
 
-from ._gc import collector_paused
-from .document import DocumentResolver
-from .errors import DecodingError, InputError
-from .index import Index
-from .model import Mention
-from .scan import LOOKBEHIND, Scanner
+from .._gc import collector_paused
+from ..errors import DecodingError, InputError
+from ..index.build import Index
+from ..model import Mention
+from .resolver import DocumentResolver
+from .scanner import LOOKBEHIND, Scanner
 
 __all__ = [
     "SEPARATOR_TIMEOUT", "SEPARATOR_TIMEOUT_TEXT", "Batches", "Separator", "Source", "Style", "batches",

@@ -8,9 +8,10 @@ Evidence maps each entity reached to its strongest ``(z, method, alias)``; see
 
 from __future__ import annotations
 
-from .index import Index
-from .model import Match, Method
-from .scoring import Z_WEAK, Z, fuzzy_z, is_derived, share
+from ..index.build import Index
+from ..index.strengths import Z_WEAK, Z
+from ..model import Match, Method
+from .scoring import fuzzy_z, is_derived, share
 
 __all__ = ["Evidence", "acronym_evidence", "fuzzy_evidence", "key_evidence", "offer", "rank"]
 

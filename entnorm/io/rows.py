@@ -17,9 +17,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from ._io import cut, json_record, report_missing_field
-from .errors import InputError
-from .matcher import Normalizer
+from ..api import Normalizer
+from ..errors import InputError
+from .files import cut, json_record, report_missing_field
 
 __all__ = ["ANSWER_COLUMNS", "Answer", "ValueMatcher", "answer", "answers", "match_rows", "read_rows", "write_rows"]
 

@@ -27,11 +27,11 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TextIO
 
-from ._io import atomic_output, input_blocks, json_record, open_input, report_missing_field
-from .errors import DecodingError, EntnormError, InputError
-from .matcher import Normalizer
-from .model import Mention
-from .text import Separator, compile_separator, decoded, split_documents
+from ..api import Normalizer
+from ..errors import DecodingError, EntnormError, InputError
+from ..io.files import atomic_output, input_blocks, json_record, open_input, report_missing_field
+from ..model import Mention
+from ..text.stream import Separator, compile_separator, decoded, split_documents
 
 __all__ = [
     "SEPARATOR_HELP", "Document", "UsageError", "add_errors_option", "add_parser", "add_scheduler_option", "batches",
@@ -224,7 +224,7 @@ def on_cluster(
     Yields one result per batch.
     """
     try:
-        from . import dask as on_dask
+        from ..integrations import dask as on_dask
     except ImportError as exc:
         raise InputError(DASK_TEXT) from exc
     client = on_dask.connect(address)

@@ -17,11 +17,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from ._io import atomic_output, open_input, output_file
-from .cli_normalize import on_cluster
-from .columns import ValueMatcher, answers, match_rows, read_rows, write_rows
-from .errors import InputError
-from .matcher import Normalizer
+from ..api import Normalizer
+from ..errors import InputError
+from ..io.files import atomic_output, open_input, output_file
+from ..io.rows import ValueMatcher, answers, match_rows, read_rows, write_rows
+from .normalize import on_cluster
 
 __all__ = ["run_columns"]
 

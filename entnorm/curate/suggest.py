@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from .matcher import Normalizer
-from .model import Entity, Match
-from .normalize import TITLES, normalize_name
-from .scan import COMMON_WORDS
+from ..api import Normalizer
+from ..keys.normalize import TITLES, normalize_name
+from ..model import Entity, Match
+from ..text.scanner import COMMON_WORDS
 
 __all__ = ["Suggestion", "suggest", "to_yaml"]
 

@@ -24,14 +24,16 @@ import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TextIO
 
-from . import __version__, cli_normalize, cli_suggest
-from ._io import atomic_output, open_input, surrogates_replaced
-from .cli_columns import run_columns
-from .errors import CacheWarning, EntnormError, InputError
-from .matcher import Normalizer, load
-from .model import Match
-from .scoring import DEFAULT_THRESHOLD
-from .tables import BUILTIN, find_collisions, load_table, validate_table
+from .._version import __version__
+from ..api import Normalizer, load
+from ..errors import CacheWarning, EntnormError, InputError
+from ..io.files import atomic_output, open_input, surrogates_replaced
+from ..match.scoring import DEFAULT_THRESHOLD
+from ..model import Match
+from ..tables import BUILTIN, find_collisions, load_table, validate_table
+from . import normalize as cli_normalize
+from . import suggest as cli_suggest
+from .columns import run_columns
 
 __all__ = ["Terminated", "main", "match_records"]
 

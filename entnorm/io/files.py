@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from .errors import InputError, OutputError
+from ..errors import InputError, OutputError
 
 __all__ = [
     "BINARY_INPUT_TEXT", "atomic_output", "cut", "input_blocks", "json_record", "open_input", "output_file",

@@ -1,11 +1,10 @@
-"""The Normalizer: map a name to its canonical entity with a confidence, or abstain.
+"""The Normalizer: map a name to its canonical entity with a confidence, or abstain; find names in text.
 
-Use :func:`entnorm.load` to get one; it is built once, never changes, and can be
-shared between threads or pickled to worker processes. A lookup tries, in one
-pass, the acronyms (case-sensitive), the keys of every name, alias and
-generated spelling, and, only when those give no strong answer, the fuzzy
-index. All entities reached compete for the confidence (see
-:mod:`entnorm.scoring`).
+Use :func:`load` to get one; it is built once, never changes, and can be
+shared between threads or pickled to worker processes. Lookups are those of
+:class:`~entnorm.match.lookup.Lookup`; running text goes through
+:mod:`entnorm.text`. :func:`load` chooses between building the index and
+reading it from a cache folder (see :mod:`entnorm.cache`).
 """
 
 from __future__ import annotations
@@ -18,23 +17,18 @@ from collections.abc import Iterable, Iterator
 from typing import TextIO
 
 from ._gc import collector_paused
-from .answers import UNKNOWN, KnownAnswers
-from .calibration import SHIPPED, Calibration
-from .evidence import Evidence, acronym_evidence, fuzzy_evidence, key_evidence, rank
-from .index import Index, acronym_form, build_index
+from .cache import load_cached
+from .index.build import build_index
+from .index.calibration import SHIPPED, Calibration
+from .match.lookup import Lookup
+from .match.scoring import DEFAULT_THRESHOLD
 from .model import Entity, Match, Mention
-from .normalize import normalize_name, prefold_name
-from .scan import Scanner
-from .scoring import DEFAULT_THRESHOLD
-from .tables import BUILTIN, AliasTable, load_table
-from .text import Separator, Source, Style, batches, compile_separator, events, stream_mentions, write_rewritten
+from .tables.load import load_table
+from .tables.table import BUILTIN, AliasTable
+from .text.scanner import Scanner
+from .text.stream import Separator, Source, Style, batches, compile_separator, events, stream_mentions, write_rewritten
 
 __all__ = ["Normalizer", "load"]
-
-# Fuzzy matching runs only for unknown keys, and not after an acronym of at
-# least this strength (p ~ 0.95).
-_FUZZY_BELOW = 3.0
-
 
 def _separator(doc_separator: str | re.Pattern[str] | Separator | None) -> Separator | None:
     return None if doc_separator is None else compile_separator(doc_separator)
@@ -79,17 +73,28 @@ class Normalizer:
             default; :meth:`Calibration.identity` gives raw scores).
     """
 
-    __slots__ = ("_index", "_known", "_scanner", "_table", "_threshold")
+    __slots__ = ("_index", "_lookup", "_scanner", "_table", "_threshold")
 
     def __init__(
         self, table: AliasTable, *, threshold: float = DEFAULT_THRESHOLD, calibration: Calibration = SHIPPED
     ) -> None:
+        with collector_paused():
+            lookup = Lookup(build_index(table, calibration), table)
+        self._assemble(table, lookup, threshold)
+
+    @classmethod
+    def _of(cls, table: AliasTable, lookup: Lookup, threshold: float) -> Normalizer:
+        """A normalizer over a lookup already built (read from a cache)."""
+        normalizer = cls.__new__(cls)
+        normalizer._assemble(table, lookup, threshold)
+        return normalizer
+
+    def _assemble(self, table: AliasTable, lookup: Lookup, threshold: float) -> None:
         self._table = table
         self._threshold = _check_threshold(threshold)
-        with collector_paused():
-            self._index: Index = build_index(table, calibration)
-            self._known = KnownAnswers(self._index, table)
-            self._scanner = Scanner(self._index, self._known)
+        self._lookup = lookup
+        self._index = lookup.index
+        self._scanner = Scanner(lookup.index, lookup.known)
 
     def with_threshold(self, threshold: float) -> Normalizer:
         """This normalizer with another default threshold (the index is shared, not rebuilt)."""
@@ -110,19 +115,6 @@ class Normalizer:
     def __repr__(self) -> str:
         return f"<Normalizer: {len(self._table)} entities, {len(self._index.keys)} keys>"
 
-    def _evidence(self, name: str) -> Evidence:
-        evidence: Evidence = {}
-        index = self._index
-        acronym_evidence(index, acronym_form(name), evidence, any_case=True)
-        key = normalize_name(name)
-        if not key:
-            return evidence
-        if key in index.keys:
-            key_evidence(index, prefold_name(name), key, evidence)
-        elif key not in index.words and max((v[0] for v in evidence.values()), default=-1e9) < _FUZZY_BELOW:
-            fuzzy_evidence(index, key, evidence)
-        return evidence
-
     def candidates(self, name: str, *, limit: int = 5) -> list[Match]:
         """Entities ``name`` may refer to, best first, below-threshold ones included.
 
@@ -136,7 +128,7 @@ class Normalizer:
             their score is the confidence that one of them is meant.
         """
         _check_str(name, "candidates")
-        return rank(self._index, self._evidence(name), limit)
+        return self._lookup.candidates(name, limit)
 
     def match(self, name: str, *, threshold: float | None = None) -> Match | None:
         """The entity ``name`` refers to, or None when the best confidence is below ``threshold``.
@@ -149,15 +141,23 @@ class Normalizer:
             The best :class:`~entnorm.model.Match`, which may be ``ambiguous``.
         """
         _check_str(name, "match")
-        known = self._known
-        found = known.of_ascii(name) if name.isascii() else known.of_text(name)
-        if found is UNKNOWN:
-            ranked = self.candidates(name, limit=1)
-            found = ranked[0] if ranked else None
+        found = self._lookup.best(name)
         if found is None:
             return None
         least = self._threshold if threshold is None else _check_threshold(threshold)
         return found if found.score >= least else None
+
+    def best(self, name: str) -> Match | None:
+        """The top answer for ``name`` whatever its score: :meth:`match` without a threshold.
+
+        One lookup gives both the answer and, where its score is below the
+        threshold, the best guess to show beside an abstention.
+
+        Returns:
+            The best :class:`~entnorm.model.Match`, or None when ``name`` reaches no entity.
+        """
+        _check_str(name, "best")
+        return self._lookup.best(name)
 
     # -- running text ------------------------------------------------------------
 
@@ -298,8 +298,8 @@ def load(
     'aleksandar-vucic'
     """
     sources = paths or (BUILTIN,)
-    if cache_dir is not None:
-        from .cache import load_cached  # it imports this module
-
-        return load_cached(sources, cache_dir, _check_threshold(threshold))
-    return Normalizer(load_table(*sources), threshold=threshold)
+    if cache_dir is None:
+        return Normalizer(load_table(*sources), threshold=threshold)
+    _check_threshold(threshold)
+    table, lookup = load_cached(sources, cache_dir)
+    return Normalizer._of(table, lookup, threshold)

@@ -7,10 +7,10 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
-from ._io import atomic_output, input_blocks, open_input
-from .cli_normalize import SEPARATOR_HELP, add_errors_option, regex_argument, text_documents
-from .matcher import Normalizer
-from .suggest import suggest, to_yaml
+from ..api import Normalizer
+from ..curate.suggest import suggest, to_yaml
+from ..io.files import atomic_output, input_blocks, open_input
+from .normalize import SEPARATOR_HELP, add_errors_option, regex_argument, text_documents
 
 __all__ = ["add_parser"]
 

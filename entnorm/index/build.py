@@ -14,22 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from ..keys.normalize import normalize_name, prefold_name
+from ..keys.variants import dropped_variants, person_forms, spelling_variants
+from ..keys.view import view_of
+from ..model import Entity
+from ..tables.table import AliasTable
 from .calibration import SHIPPED, Calibration
 from .fuzzy import FuzzyIndex
-from .model import Entity
-from .normalize import normalize_name, prefold_name
-from .scoring import (
-    Z_QUALIFIED,
-    Z_WEAK,
-    Z,
-    acronym_z,
-    dropped_z,
-    stacked,
-    surname_z,
-)
-from .tables import AliasTable
-from .variants import dropped_variants, person_forms, spelling_variants
-from .view import view_of
+from .strengths import Z_QUALIFIED, Z_WEAK, Z, acronym_z, dropped_z, stacked, surname_z
 
 __all__ = ["Hit", "Index", "StoredHit", "acronym_form", "acronym_from_nfkc", "build_index"]
 

@@ -1,0 +1,1 @@
+"""Tools for people who keep tables: suggesting entries from text."""

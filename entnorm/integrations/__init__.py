@@ -1,0 +1,1 @@
+"""Optional integrations (pandas, Dask, spaCy); each imports its library, so import it only when used."""

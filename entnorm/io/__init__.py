@@ -1,0 +1,1 @@
+"""Files and records: atomic output files, input decoding, CSV/JSONL/Parquet rows."""
