@@ -13,18 +13,20 @@ import copy
 import io
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TextIO
 
 from ._gc import collector_paused
 from .cache import load_cached
-from .index.build import build_index
+from .index.build import Index, build_index
 from .index.calibration import SHIPPED, Calibration
+from .match.answers import KnownAnswers
 from .match.lookup import Lookup
 from .match.scoring import DEFAULT_THRESHOLD
 from .model import Entity, Match, Mention
 from .tables.load import load_table
 from .tables.table import BUILTIN, AliasTable
+from .text.candidates import CandidateSource
 from .text.scanner import Scanner
 from .text.stream import Separator, Source, Style, batches, compile_separator, events, stream_mentions, write_rewritten
 
@@ -94,7 +96,13 @@ class Normalizer:
         self._threshold = _check_threshold(threshold)
         self._lookup = lookup
         self._index = lookup.index
-        self._scanner = Scanner(lookup.index, lookup.known)
+        self._scanner: CandidateSource = Scanner(lookup.index, lookup.known)
+
+    def _with_scanner(self, scanner: Callable[[Index, KnownAnswers | None], CandidateSource]) -> Normalizer:
+        """This normalizer reading running text with another scanner (the tests run the reference twin)."""
+        twin = copy.copy(self)
+        twin._scanner = scanner(self._index, self._lookup.known)
+        return twin
 
     def with_threshold(self, threshold: float) -> Normalizer:
         """This normalizer with another default threshold (the index is shared, not rebuilt)."""

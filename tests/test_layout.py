@@ -19,8 +19,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "entnorm"
 
-#: Modules every layer may use: the data model, the errors, the version.
-BASE = frozenset({"model", "errors", "_version"})
+#: Modules every layer may use: the data model, the errors, the version, the bounded memo, the collector pause.
+BASE = frozenset({"model", "errors", "_version", "_memo", "_gc"})
 CORE = ("keys", "tables", "index", "match", "text")
 
 #: layer -> the layers it may import (besides itself and BASE).
@@ -28,6 +28,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "model": frozenset(),
     "errors": frozenset(),
     "_version": frozenset(),
+    "_memo": frozenset(),
+    "_gc": frozenset(),
     "keys": frozenset(),
     "tables": frozenset({"keys"}),
     "index": frozenset({"keys", "tables"}),

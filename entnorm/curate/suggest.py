@@ -28,7 +28,7 @@ import yaml
 from ..api import Normalizer
 from ..keys.normalize import TITLES, normalize_name
 from ..model import Entity, Match
-from ..text.scanner import COMMON_WORDS
+from ..text.spans import COMMON_WORDS
 
 __all__ = ["Suggestion", "suggest", "to_yaml"]
 

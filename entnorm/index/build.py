@@ -22,6 +22,7 @@ from ..tables.table import AliasTable
 from .calibration import SHIPPED, Calibration
 from .fuzzy import FuzzyIndex
 from .strengths import Z_QUALIFIED, Z_WEAK, Z, acronym_z, dropped_z, stacked, surname_z
+from .triggers import Triggers, build_triggers
 
 __all__ = ["Hit", "Index", "StoredHit", "acronym_form", "acronym_from_nfkc", "build_index"]
 
@@ -81,6 +82,8 @@ class Index:
     numbers: dict[str, int]
     #: how raw scores become confidences
     calibration: Calibration
+    #: where names may start in running text (see :mod:`entnorm.index.triggers`)
+    triggers: Triggers
 
 
 def acronym_form(text: str) -> str:
@@ -226,7 +229,8 @@ def build_index(table: AliasTable, calibration: Calibration = SHIPPED) -> Index:
     )
     words = frozenset(normalize_name(d) for e in entities for d in e.demonyms) - frozen.keys()
     numbers = {entity.id: number for number, entity in enumerate(entities)}
+    frozen_acronyms = _freeze(acronyms)
     return Index(
-        entities, frozen, _freeze(acronyms), _freeze(folded), fuzzy, words, frozenset(extra_triggers), numbers,
-        calibration,
+        entities, frozen, frozen_acronyms, _freeze(folded), fuzzy, words, frozenset(extra_triggers), numbers,
+        calibration, build_triggers(frozen, frozen_acronyms, extra_triggers),
     )

@@ -18,9 +18,7 @@ whose first word is ASCII in the view are searched for in running text.
 
 from __future__ import annotations
 
-import codecs
 import re
-import threading
 import unicodedata
 from bisect import bisect_right
 
@@ -52,16 +50,6 @@ _CASE_ASCII_BYTES = bytes(c if chr(c).isalnum() else 32 for c in range(256))
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
-class _Uneven(threading.local):
-    """Where the runs of non-ASCII characters met by the encoder below folded to other than one character each."""
-
-    positions: list[int]
-    lengths: list[int]
-
-
-_UNEVEN = _Uneven()
-
-
 def _note_uneven(
     table: CharTable, text: str, start: int, end: int, positions: list[int], lengths: list[int]
 ) -> None:
@@ -73,29 +61,22 @@ def _note_uneven(
             lengths.append(length)
 
 
-def _folding_handler(table: CharTable) -> str:
-    """Register an encoding error handler that folds each run of non-ASCII characters through ``table``.
+def _folded_runs(table: CharTable, text: str, positions: list[int], lengths: list[int]) -> str:
+    """``text`` with each run of non-ASCII characters folded through ``table`` to ASCII, noting uneven folds.
 
-    ``text.encode("ascii", handler)`` then makes the view of mostly-ASCII
-    text in one pass, with a Python call per run of other characters only,
-    and notes in :data:`_UNEVEN` the characters that did not fold to exactly
-    one character.
+    Mostly-ASCII text costs a Python step per run of other characters only.
     """
-
-    def fold(error: UnicodeError) -> tuple[str, int]:
-        assert isinstance(error, UnicodeEncodeError)
-        start, end = error.start, error.end
-        _note_uneven(table, error.object, start, end, _UNEVEN.positions, _UNEVEN.lengths)
-        view = error.object[start:end].translate(table)
-        return (view if view.isascii() else view.encode("ascii", "replace").decode("ascii")), end
-
-    name = f"entnorm-view-{id(table)}"
-    codecs.register_error(name, fold)
-    return name
-
-
-_FOLD = _folding_handler(_VIEW_TABLE)
-_CASE_FOLD = _folding_handler(_CASE_VIEW_TABLE)
+    parts = []
+    last = 0
+    for run in _NON_ASCII.finditer(text):
+        start, end = run.span()
+        parts.append(text[last:start])
+        _note_uneven(table, text, start, end, positions, lengths)
+        view = run.group().translate(table)
+        parts.append(view if view.isascii() else view.encode("ascii", "replace").decode("ascii"))
+        last = end
+    parts.append(text[last:])
+    return "".join(parts)
 
 
 class ViewMap:
@@ -168,7 +149,7 @@ def make_view(text: str, *, keep_case: bool = False) -> tuple[str, ViewMap]:
         view = text.translate(table)
         for run in _NON_ASCII.finditer(text):
             _note_uneven(table, text, run.start(), run.end(), positions, lengths)
-    else:  # mostly ASCII: a Python call per run of other characters
-        _UNEVEN.positions, _UNEVEN.lengths = positions, lengths
-        view = text.encode("ascii", _CASE_FOLD if keep_case else _FOLD).translate(ascii_table).decode("ascii")
+    else:  # mostly ASCII: a Python step per run of other characters
+        folded = _folded_runs(_CASE_VIEW_TABLE if keep_case else _VIEW_TABLE, text, positions, lengths)
+        view = folded.encode("ascii").translate(ascii_table).decode("ascii")
     return view, (ViewMap(positions, lengths) if positions else IDENTITY)

@@ -30,7 +30,8 @@ from ..index.strengths import Z
 from ..match.evidence import Evidence, rank
 from ..match.scoring import share
 from ..model import Entity, Match, Mention, Method
-from .scanner import BoundAcronyms, Candidate
+from .bound import BoundAcronyms
+from .candidates import Candidate
 
 __all__ = ["CONTEXT_BONUS", "CONTEXT_WINDOW", "MAX_BOUND_ACRONYMS", "DocumentResolver"]
 
@@ -80,7 +81,6 @@ class DocumentResolver:
         # MAX_BOUND_ACRONYMS more), and the queue and waiting slots (the window and the chunk
         # being read: see ready).
         self._named: set[int] = set()
-        self._named_ids: set[str] = set()  # the same, by entity id
         # acronym form -> (entity number, numbers of the entities it conflicts with)
         self._bindings: dict[str, tuple[int, tuple[int, ...]]] = {}
         self._bound = BoundAcronyms()
@@ -99,7 +99,7 @@ class DocumentResolver:
         """Acronyms this document defined that the table does not know, as the scanner finds them.
 
         They change as candidates are taken: scan with them as they are (see
-        :meth:`entnorm.scan.Scanner.candidates`).
+        :meth:`entnorm.text.scanner.Scanner.candidates`).
         """
         return self._bound
 
@@ -143,7 +143,6 @@ class DocumentResolver:
         if number in self._named:
             return
         self._named.add(number)
-        self._named_ids.add(self._index.entities[number].id)
         for slot in self._waiting_for.pop(number, ()):
             if slot.waiting and position - slot.candidate.start <= self._window:
                 match = self._with_context(slot.candidate.evidence_of(self._index))
@@ -213,25 +212,12 @@ class DocumentResolver:
     # -- the queue -----------------------------------------------------------
 
     def add_all(self, candidates: Iterable[Candidate]) -> None:
-        """Take candidates in text order (what :meth:`add` does, faster for most).
+        """Take candidates in text order, each as :meth:`add` does.
 
         Only a candidate with a definition changes :attr:`bound` (the scanner
-        relies on it: see :meth:`entnorm.scan.Scanner.candidates`).
+        relies on it: see :meth:`entnorm.text.scanner.Scanner.candidates`).
         """
-        threshold, named_ids = self._threshold, self._named_ids
         for candidate in candidates:
-            top = candidate.best
-            if (top is not None and candidate.kind == "key" and candidate.definition is None
-                    and top.score >= threshold):
-                # What add does for most candidates, inlined: a confident key.
-                if top.entity.id not in named_ids:
-                    self._name(self._numbers[top.entity.id], candidate.start)
-                mention = Mention(
-                    candidate.start, candidate.end, candidate.text, top.entity, top.score, top.method, False,
-                    top.alternatives,
-                )
-                (self._queue if self._queue else self._done).append(mention)
-                continue
             self.add(candidate)
 
     def add(self, candidate: Candidate) -> None:

@@ -32,8 +32,9 @@ from .._gc import collector_paused
 from ..errors import DecodingError, InputError
 from ..index.build import Index
 from ..model import Mention
+from .candidates import CandidateSource
 from .resolver import DocumentResolver
-from .scanner import LOOKBEHIND, Scanner
+from .spans import LOOKBEHIND
 
 __all__ = [
     "SEPARATOR_TIMEOUT", "SEPARATOR_TIMEOUT_TEXT", "Batches", "Separator", "Source", "Style", "batches",
@@ -109,7 +110,7 @@ def _chunks(source: Source) -> Iterable[str | bytes]:
 class _Document:
     """One document as its text arrives: scans, resolves, and releases what is final."""
 
-    def __init__(self, scanner: Scanner, index: Index, threshold: float, base: int, keep_text: bool) -> None:
+    def __init__(self, scanner: CandidateSource, index: Index, threshold: float, base: int, keep_text: bool) -> None:
         self._scanner = scanner
         self._resolver = DocumentResolver(index, threshold)
         self._keep_text = keep_text
@@ -145,7 +146,7 @@ class _Document:
 
         One pass: candidates come in batches, each made once the resolver took
         the one before, so an acronym a definition binds is looked for in the
-        text after it (see :meth:`entnorm.scan.Scanner.candidates`).
+        text after it (see :meth:`entnorm.text.scanner.Scanner.candidates`).
         """
         resolver = self._resolver
         found = self._scanner.candidates(self._buffer, begin, final=final, bound=resolver.bound, shift=self._base)
@@ -305,7 +306,7 @@ def decoded(source: Source, encoding: str | None = None, errors: str = "strict")
 
 def batches(
     source: Source,
-    scanner: Scanner,
+    scanner: CandidateSource,
     index: Index,
     threshold: float,
     *,

@@ -11,7 +11,7 @@ import yaml
 import entnorm
 from entnorm import InputError, Mention, Normalizer
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def spans(normalizer: Normalizer, text: str) -> list[tuple[str, str]]:
@@ -169,7 +169,7 @@ def test_rewrite_streams_to_a_file(builtin: Normalizer) -> None:
 
 
 def test_sample_text_is_annotated_as_expected(builtin: Normalizer) -> None:
-    gold = yaml.safe_load((Path(__file__).parent / "gold" / "sample.yaml").read_text(encoding="utf-8"))
+    gold = yaml.safe_load((Path(__file__).parents[1] / "gold" / "sample.yaml").read_text(encoding="utf-8"))
     text = (ROOT / "examples" / "sample.txt").read_text(encoding="utf-8")
     assert [_row(text, m) for m in builtin.annotate(text)] == gold["mentions"]
 
@@ -188,7 +188,7 @@ def _row(text: str, mention: Mention) -> list[object]:
     return row
 
 
-GOLD = yaml.safe_load((Path(__file__).parent / "gold" / "seeds.yaml").read_text(encoding="utf-8"))
+GOLD = yaml.safe_load((Path(__file__).parents[1] / "gold" / "seeds.yaml").read_text(encoding="utf-8"))
 
 
 @pytest.mark.seeds
