@@ -242,12 +242,22 @@ class Scanner(SpanReader):
                 if starts[index][0] == position:  # keys or table acronyms may start here too
                     here, index = self._group(text, view, starts, index, pending, final)
                     group = sorted([*here, *group])
+                decided = self._at(text, group, final, bound, shift)
             elif position < cursor:  # inside the span before: most triggers are, and need no verdict
                 index += 1
                 continue
+            elif starts[index][2] is _PENDING and starts[index + 1][0] != position:
+                # The common case, one key trigger here: its verdict, at most one span (no group to weigh).
+                index += 1
+                trigger, to = pending[position]
+                verdict = self._verdict(text, view, position, trigger, to, final)
+                if verdict == _SKIP:
+                    continue
+                decided = (self._single(text, position, verdict, final, shift) if verdict
+                           else self._key_span(text, position, final, shift))
             else:
                 group, index = self._group(text, view, starts, index, pending, final)
-            decided = self._at(text, group, final, bound, shift) if group else None
+                decided = self._at(text, group, final, bound, shift) if group else None
             if decided is INCOMPLETE:
                 resume = position
                 break
