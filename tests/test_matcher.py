@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import pickle
+import random
+import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -171,6 +175,106 @@ def test_normalizer_is_safe_to_share_between_threads(builtin: Normalizer) -> Non
     expected = [builtin.match(q) for q in queries]
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert list(pool.map(builtin.match, queries)) == expected
+
+
+# Running text that fills the scanner's caches: names repeated and misspelled (a few typos
+# per document, most of them new), acronyms a document defines, and short forms that link
+# only by context.
+_PEOPLE = ["Aleksandar Vučić", "Vladimir Putin", "Volodymyr Zelensky", "Dmitry Peskov", "Sergei Shoigu",
+           "Xavier Bettel"]
+# The table's own acronym; one it lacks (linked by the definition); one of another entity (a conflict).
+_DEFINED = [("Federal Intelligence Service", "BND"), ("Security Service of Ukraine", "SBU"),
+            ("Council of Europe", "CoE"), ("World Bank", "WBG"), ("European Parliament", "EP"),
+            ("Russia’s Federal Security Service", "SVR"), ("African Union", "AU")]
+_SENTENCES = [
+    "{person} met {other} in Belgrade on Monday.", "Mr {surname}'s office said {other} would visit Kiev.",
+    "The {long} ({acronym}) published a report.", "Officials of the {long}, {acronym}, declined to comment.",
+    "A spokesman for the {acronym} said {acronym} staff were safe.", "{typo} told {outlet} that NATO was wrong.",
+    "VUCIC SAYS THE US WILL STAY NEUTRAL.", "The feed printed him as Aleksandar Vui, then as VUI and Vu?i?.",
+    "Russia's foreign intelligence service and the SVR disagree.", "{surname} and {typo} spoke in Novi Sad.",
+    "Crowds in NOVI SAD chanted against {surname}.",
+]
+
+
+def _typo(rng: random.Random, name: str) -> str:
+    i = rng.randrange(1, len(name) - 1)
+    return rng.choice([name[:i] + name[i + 1 :], name[:i] + name[i] + name[i:], name[:i] + "e" + name[i + 1 :]])
+
+
+def _documents(count: int) -> list[str]:
+    rng = random.Random(20240501)
+    documents = []
+    for _ in range(count):
+        cast = rng.sample(_PEOPLE, 3)
+        long, acronym = rng.choice(_DEFINED)
+        sentences = [f"The {long} ({acronym}) said {cast[0]} had been briefed."]
+        for _ in range(rng.randrange(10, 20)):
+            sentences.append(rng.choice(_SENTENCES).format(
+                person=cast[0], other=rng.choice(cast[1:]), surname=cast[0].split()[-1], long=long,
+                acronym=acronym, typo=_typo(rng, rng.choice(cast)), outlet=rng.choice(["Reuters", "the BBC"]),
+            ))
+        documents.append(" ".join(sentences) + ("\n" if rng.random() < 0.5 else ""))
+    return documents
+
+
+def _chunks(text: str, size: int) -> list[bytes]:
+    data = text.encode("utf-8")  # cut anywhere, inside names and inside characters
+    return [data[i : i + size] for i in range(0, len(data), size)]
+
+
+def _everything(normalizer: Normalizer, documents: list[str], order: list[int]) -> dict[int, tuple[object, ...]]:
+    """Each document's mentions, rewritten texts and streamed mentions, in ``order``."""
+    return {
+        number: (
+            normalizer.annotate(documents[number]),
+            normalizer.normalize_text(documents[number]),
+            normalizer.normalize_text(documents[number], style="inline"),
+            list(normalizer.stream(_chunks(documents[number], 7 + number % 13))),
+        )
+        for number in order
+    }
+
+
+def test_running_text_is_safe_to_share_between_threads(builtin: Normalizer) -> None:
+    """annotate, normalize_text and stream in 8 threads at once give what one thread gives.
+
+    The threads share a fresh normalizer, so they fill its caches (word keys, answers,
+    fuzzy evidence) together, switching every 100 µs instead of every 5 ms.
+    """
+    documents = _documents(50)
+    corpus = "\n---\n".join(documents)
+    expected = _everything(builtin, documents, list(range(len(documents))))
+    expected_corpus = list(builtin.stream_documents(corpus, doc_separator=r"\n---\n"))
+    assert sum(len(mentions) for mentions, *_ in expected.values()) > 50 * 20
+    assert {m.method for mentions, *_ in expected.values() for m in mentions} >= {"acronym", "context", "fuzzy"}
+    assert any(m.conflict for mentions, *_ in expected.values() for m in mentions)
+    shared = entnorm.load()
+    start = threading.Barrier(8)
+
+    def work(seed: int) -> tuple[dict[int, tuple[object, ...]], list[tuple[int, entnorm.Mention]]]:
+        order = list(range(len(documents)))
+        random.Random(seed).shuffle(order)
+        start.wait()
+        return _everything(shared, documents, order), list(shared.stream_documents(corpus, doc_separator=r"\n---\n"))
+
+    interval, collecting = sys.getswitchinterval(), gc.isenabled()
+    sys.setswitchinterval(1e-4)
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(work, range(8)))
+    finally:
+        sys.setswitchinterval(interval)
+        left_paused = collecting and not gc.isenabled()
+        if collecting:
+            gc.enable()  # whatever happened, the tests after this one run with the collector
+    for found, found_corpus in results:
+        assert found == expected
+        assert found_corpus == expected_corpus
+    if left_paused:  # in about one run of three
+        pytest.xfail(
+            "entnorm bug: the threads left the cycle collector paused for the whole process "
+            "(collector_paused reads gc.isenabled(), then disables: another thread may enable in between)"
+        )
 
 
 def test_normalizer_is_immutable(builtin: Normalizer) -> None:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
-from hypothesis import assume, example, given
+from hypothesis import Phase, assume, event, example, given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 from unidecode import unidecode
 
 import entnorm
-from entnorm import AliasTable, Entity, Normalizer, dump_table, load_table
+from entnorm import AliasTable, Entity, Match, Normalizer, dump_table, load_table
 from entnorm.index.fuzzy import FuzzyIndex
 from entnorm.keys.normalize import is_name_char, normalize_name
 
@@ -68,15 +70,173 @@ def test_a_name_with_a_letter_or_digit_has_a_key(text: str) -> None:
         assert normalize_name(text)
 
 
-@given(st.text(max_size=40))
-def test_scores_are_probabilities_in_rank_order(text: str) -> None:
-    normalizer = _builtin()
-    ranked = normalizer.candidates(text, limit=10)
+# Names as a feed writes them: an entity's name, alias or acronym from the bundled tables (plus
+# rivals that claim some of them too, so that ambiguous answers come up), then a few of the
+# edits text goes through on its way to us.
+RIVALS = (
+    Entity("georgia-us-state", "Georgia", "other", aliases=("State of Georgia",), acronyms=("GA",)),
+    Entity("ana-vucic", "Ana Vučić", "person"),
+    Entity("federal-savings-bank", "Federal Savings Bank", "organization", acronyms=("FSB",)),
+    Entity("paris-texas", "Paris", "city", aliases=("Paris, Texas",)),
+    Entity("paris-france", "Paris", "city"),
+)
+CLAIMED_TWICE = ("Georgia", "GA", "FSB", "Paris", "Vučić", "Vucic")  # by a rival and another entity
+_ACCENTED = {"a": "áä", "c": "čć", "e": "éë", "i": "í", "n": "ñ", "o": "öó", "s": "š", "u": "üú", "z": "ž"}
+_ACCENTED.update({k.upper(): v.upper() for k, v in _ACCENTED.items()})
+_RIVALS_CACHE: list[Normalizer] = []
+
+
+def _with_rivals() -> Normalizer:
+    """The bundled tables plus :data:`RIVALS`, built once."""
+    if not _RIVALS_CACHE:
+        _RIVALS_CACHE.append(Normalizer(AliasTable(_builtin().table.entities + RIVALS)))
+    return _RIVALS_CACHE[0]
+
+
+@functools.cache
+def _written_names(pool: str) -> tuple[str, ...]:
+    """The table's ``acronyms``, or its ``names`` (aliases and weak aliases included)."""
+    entities = _with_rivals().table.entities
+    if pool == "acronyms":
+        return tuple(a for e in entities for a in e.acronyms)
+    return tuple(n for e in entities for n in (*e.names(), *e.weak_aliases))
+
+
+def _letter_at(draw: st.DrawFn, name: str, fits: Callable[[str], bool] = str.isalpha) -> int | None:
+    places = [i for i, c in enumerate(name) if fits(c)]
+    return draw(st.sampled_from(places)) if places else None
+
+
+def _recase(draw: st.DrawFn, name: str) -> str:
+    return draw(st.sampled_from([str.upper, str.lower, str.title, str.swapcase, str.capitalize]))(name)
+
+
+def _drop_letter(draw: st.DrawFn, name: str) -> str:
+    i = _letter_at(draw, name)
+    return name if i is None else name[:i] + name[i + 1 :]
+
+
+def _double_letter(draw: st.DrawFn, name: str) -> str:
+    i = _letter_at(draw, name)
+    return name if i is None else name[: i + 1] + name[i:]
+
+
+def _swap_letters(draw: st.DrawFn, name: str) -> str:
+    places = [i for i in range(len(name) - 1) if name[i].isalpha() and name[i + 1].isalpha()]
+    if not places:
+        return name
+    i = draw(st.sampled_from(places))
+    return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+
+
+def _add_accent(draw: st.DrawFn, name: str) -> str:
+    i = _letter_at(draw, name, lambda c: c in _ACCENTED)
+    return name if i is None else name[:i] + draw(st.sampled_from(_ACCENTED[name[i]])) + name[i + 1 :]
+
+
+def _strip_accents(draw: st.DrawFn, name: str) -> str:
+    bare = "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", bare)
+
+
+def _lose_non_ascii(draw: st.DrawFn, name: str) -> str:
+    """What a pipeline that cannot encode a letter does to it: a '?' in its place, or nothing."""
+    lost = draw(st.sampled_from(["?", ""]))
+    return "".join(c if c.isascii() else lost for c in unicodedata.normalize("NFC", name))
+
+
+def _add_title(draw: st.DrawFn, name: str) -> str:
+    return draw(st.sampled_from(["Mr ", "Mrs ", "Dr ", "President ", "Prime Minister ", "the "])) + name
+
+
+def _add_possessive(draw: st.DrawFn, name: str) -> str:
+    return name + draw(st.sampled_from(["'s", "’s", "'"]))
+
+
+def _add_spaces(draw: st.DrawFn, name: str) -> str:
+    spaces = draw(st.sampled_from(["  ", "   ", " \t "]))
+    where = draw(st.sampled_from(["start", "end", "inside"]))
+    if where == "inside" and " " in name:
+        return name.replace(" ", spaces, 1)
+    return spaces + name if where == "start" else name + spaces
+
+
+def _add_dots(draw: st.DrawFn, name: str) -> str:
+    return ".".join(name) + "." if name.isalpha() else name
+
+
+EDITS = [
+    _recase, _drop_letter, _double_letter, _swap_letters, _add_accent, _strip_accents, _lose_non_ascii,
+    _add_title, _add_possessive, _add_spaces,
+]
+# A typo in a two- or three-letter code mostly makes no name at all (or another code).
+ACRONYM_EDITS = [_recase, _add_possessive, _add_spaces, _add_dots]
+
+
+@st.composite
+def perturbed_names(draw: st.DrawFn) -> str:
+    """A name of the table behind :func:`_with_rivals`, through up to three random edits.
+
+    A fifth are names two entities claim, a fifth the table's acronyms, with edits that
+    keep them acronyms, and the rest its names.
+    """
+    pool = draw(st.sampled_from(["claimed twice", "acronyms", "names", "names", "names"]))
+    name = draw(st.sampled_from(CLAIMED_TWICE if pool == "claimed twice" else _written_names(pool)))
+    for edit in draw(st.lists(st.sampled_from(ACRONYM_EDITS if pool == "acronyms" else EDITS), max_size=3)):
+        name = edit(draw, name)
+    return name
+
+
+def _check_ranking(normalizer: Normalizer, name: str, limit: int) -> list[Match]:
+    """The invariants of a ranking (asserted); returns it."""
+    ranked = normalizer.candidates(name, limit=limit)
     scores = [m.score for m in ranked]
     assert all(0.0 <= s <= 1.0 for s in scores)
     assert scores == sorted(scores, reverse=True)
-    match = normalizer.match(text)
+    assert len(ranked) <= limit
+    assert len({m.entity.id for m in ranked}) == len(ranked)  # each entity once
+    for m in ranked:  # each says how, and which entry of its entity's table it matched
+        assert m.method in entnorm.METHODS
+        assert m.alias in (*m.entity.names(), *m.entity.acronyms, *m.entity.weak_aliases)
+    assert normalizer.candidates(name, limit=10)[:limit] == ranked  # a longer list only adds to the end
+    # An ambiguous answer: the first places, one score, each naming the same group of entities.
+    tied = [m for m in ranked if m.ambiguous]
+    assert ranked[: len(tied)] == tied
+    assert all(not m.alternatives for m in ranked[len(tied) :])
+    if tied:
+        group = {tied[0].entity.id, *(e.id for e in tied[0].alternatives)}
+        assert len(group) == len(tied[0].alternatives) + 1 >= 2
+        for m in tied:
+            assert m.score == tied[0].score
+            assert m.entity.id not in {e.id for e in m.alternatives}
+            assert {m.entity.id, *(e.id for e in m.alternatives)} == group
+        assert len(tied) == min(limit, len(group))
+    match = normalizer.match(name)
     assert match is None or match.score >= normalizer.threshold
+    assert match == (ranked[0] if ranked and ranked[0].score >= normalizer.threshold else None)
+    assert normalizer.match(name, threshold=0.0) == (ranked[0] if ranked else None)
+    return ranked
+
+
+@given(perturbed_names(), st.integers(min_value=1, max_value=6))
+def test_scores_are_probabilities_in_rank_order(name: str, limit: int) -> None:
+    ranked = _check_ranking(_with_rivals(), name, limit)
+    event("candidates" if ranked else "no candidate")
+    if ranked:
+        event(f"first by {ranked[0].method}{', ambiguous' if ranked[0].ambiguous else ''}")
+
+
+def test_perturbed_names_mostly_have_candidates() -> None:
+    """The property above is not vacuous: most drawn names reach an entity."""
+    found: list[bool] = []
+
+    @settings(max_examples=200, derandomize=True, database=None, phases=[Phase.generate])
+    @given(perturbed_names())
+    def draw(name: str) -> None:
+        found.append(bool(_with_rivals().candidates(name)))
+
+    draw()
+    assert len(found) >= 150 and sum(found) >= 0.8 * len(found), (sum(found), len(found))
 
 
 @given(tables())
