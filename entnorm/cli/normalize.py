@@ -30,6 +30,7 @@ from typing import Any, TextIO
 from ..api import Normalizer
 from ..errors import DecodingError, EntnormError, InputError
 from ..io.files import atomic_output, input_blocks, json_record, open_input, report_missing_field
+from ..io.records import mention_record, written
 from ..model import Mention
 from ..text.stream import Separator, compile_separator, decoded, split_documents
 
@@ -143,19 +144,8 @@ class _NoProgress:
 
 
 # -- records -------------------------------------------------------------------
-
-
-def _mention_record(mention: Mention, doc: int | None, offset: int = 0) -> dict[str, object]:
-    record: dict[str, object] = {} if doc is None else {"doc": doc}
-    record.update(
-        start=mention.start + offset, end=mention.end + offset, text=mention.text, id=mention.entity.id,
-        name=mention.entity.name, type=mention.entity.type, score=round(mention.score, 4), method=mention.method,
-    )
-    if mention.conflict:
-        record["conflict"] = True
-    if mention.alternatives:
-        record["alternatives"] = [e.id for e in mention.alternatives]
-    return record
+# A mention is written as its record (entnorm.io.records) in the written form:
+# score rounded, conflict and alternatives only where they apply.
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # json.dumps would make one per call
@@ -163,6 +153,11 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False)  # json.dumps would make one per
 
 def _json(record: object) -> str:
     return _ENCODER.encode(record) + "\n"
+
+
+def _mention_line(mention: Mention, doc: int | None, offset: int = 0) -> str:
+    """The JSONL line of ``mention`` (``doc``: its document's number, None where not numbered)."""
+    return _json(written(mention_record(mention, doc, offset)))
 
 
 # -- workers -------------------------------------------------------------------
@@ -193,7 +188,7 @@ def transform(normalizer: Normalizer, documents: list[Document], style: Any, thr
     if style != "jsonl":
         return [normalizer.normalize_text(text, style=style, threshold=threshold) for _, _, text in documents]
     return [
-        "".join(_json(_mention_record(m, number, offset)) for m in normalizer.annotate(text, threshold=threshold))
+        "".join(_mention_line(m, number, offset) for m in normalizer.annotate(text, threshold=threshold))
         for offset, number, text in documents
     ]
 
@@ -297,7 +292,7 @@ def _run_text(normalizer: Normalizer, blocks: Iterable[bytes], out: TextIO, args
             normalizer.rewrite(blocks, out, style=args.format, errors=args.errors, doc_separator=args.doc_separator)
             return
         for doc, mention in normalizer.stream_documents(blocks, errors=args.errors, doc_separator=args.doc_separator):
-            out.write(_json(_mention_record(mention, doc if numbered else None)))
+            out.write(_mention_line(mention, doc if numbered else None))
         return
     documents = (
         (offset, number if numbered else None, text)
