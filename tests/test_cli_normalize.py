@@ -192,3 +192,32 @@ def test_interrupt_leaves_no_output(tmp_path: Path) -> None:
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130 and stderr == b"entnorm: interrupted\n"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_workers_get_the_table_once_and_the_command_keeps_no_worker_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork: bool
+) -> None:
+    """Forked workers inherit the normalizer (never pickled); otherwise it is pickled once, not with each task."""
+    import threading
+
+    from entnorm.cli import app as cli
+    from entnorm.cli import normalize as cli_normalize
+
+    pickled: list[entnorm.Normalizer] = []
+
+    def counted(self: entnorm.Normalizer, protocol: int) -> object:
+        pickled.append(self)
+        return object.__reduce_ex__(self, protocol)
+
+    text = tmp_path / "docs.txt"
+    text.write_bytes(_documents(600))  # three batches for two workers
+    common = [str(text), "--doc-separator", r"\n===\n", "--format", "jsonl", "--quiet"]
+    cli.main(["normalize", *common, "-o", str(tmp_path / "one.jsonl")])
+    monkeypatch.setattr(entnorm.Normalizer, "__reduce_ex__", counted, raising=False)
+    if not fork:
+        monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert cli.main(["normalize", *common, "--workers", "2", "-o", str(tmp_path / "two.jsonl")]) == 0
+    assert (tmp_path / "two.jsonl").read_bytes() == (tmp_path / "one.jsonl").read_bytes()
+    assert len(pickled) == (0 if fork else 1)
+    assert cli_normalize._worker_job is None

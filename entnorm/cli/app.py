@@ -28,8 +28,8 @@ from .._version import __version__
 from ..api import Normalizer, load
 from ..errors import CacheWarning, EntnormError, InputError
 from ..io.files import atomic_output, open_input, surrogates_replaced
+from ..io.records import Record, match_record, written
 from ..match.scoring import DEFAULT_THRESHOLD
-from ..model import Match
 from ..tables import BUILTIN, find_collisions, load_table, validate_table
 from . import normalize as cli_normalize
 from . import suggest as cli_suggest
@@ -100,26 +100,10 @@ def _check_names(args: argparse.Namespace) -> None:
         raise InputError(msg)
 
 
-def _record(query: str, match: Match | None, best: Match | None) -> dict[str, object]:
-    shown = match or best
-    record: dict[str, object] = {
-        "query": query,
-        "id": match.entity.id if match else None,
-        "name": match.entity.name if match else None,
-        "type": match.entity.type if match else None,
-        "score": round(shown.score, 4) if shown else 0.0,
-        "method": match.method if match else None,
-    }
-    if match and match.ambiguous:
-        record["ambiguous"] = True
-        record["alternatives"] = [e.id for e in match.alternatives]
-    return record
-
-
-def _text_line(record: dict[str, object]) -> str:
+def _text_line(record: Record) -> str:
     cells = [record["query"], record["id"], f"{record['score']:.3f}", record["method"], record["name"]]
     if record.get("ambiguous"):
-        cells.append("ambiguous: " + ", ".join(map(str, record["alternatives"])))  # type: ignore[call-overload]
+        cells.append("ambiguous: " + ", ".join(record["alternatives"]))
     return "\t".join("-" if c is None else str(c) for c in cells)
 
 
@@ -165,14 +149,9 @@ def _run_match(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def match_records(normalizer: Normalizer, queries: list[str]) -> list[dict[str, object]]:
-    """The output record of each query (also what a Dask worker runs for ``--scheduler``)."""
-    records = []
-    for query in queries:
-        match = normalizer.match(query)
-        best = None if match else next(iter(normalizer.candidates(query, limit=1)), None)
-        records.append(_record(query, match, best))
-    return records
+def match_records(normalizer: Normalizer, queries: list[str]) -> list[Record]:
+    """The written record of each query, one lookup each (also what a Dask worker runs for ``--scheduler``)."""
+    return [written(match_record(normalizer, query)) for query in queries]
 
 
 def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
@@ -182,7 +161,7 @@ def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
 
 
 def _write_matches(normalizer: Normalizer, args: argparse.Namespace, fmt: str, out: TextIO) -> None:
-    results: Iterable[list[dict[str, object]]]
+    results: Iterable[list[Record]]
     if args.scheduler:
         chunks = _chunks(_queries(args), _QUERY_BATCH)
         results = cli_normalize.on_cluster(args.scheduler, match_records, normalizer, chunks)

@@ -24,12 +24,14 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from ..api import Normalizer
 from ..errors import DecodingError, EntnormError, InputError
 from ..io.files import atomic_output, input_blocks, json_record, open_input, report_missing_field
+from ..io.records import mention_record, written
 from ..model import Mention
 from ..text.stream import Separator, compile_separator, decoded, split_documents
 
@@ -143,19 +145,8 @@ class _NoProgress:
 
 
 # -- records -------------------------------------------------------------------
-
-
-def _mention_record(mention: Mention, doc: int | None, offset: int = 0) -> dict[str, object]:
-    record: dict[str, object] = {} if doc is None else {"doc": doc}
-    record.update(
-        start=mention.start + offset, end=mention.end + offset, text=mention.text, id=mention.entity.id,
-        name=mention.entity.name, type=mention.entity.type, score=round(mention.score, 4), method=mention.method,
-    )
-    if mention.conflict:
-        record["conflict"] = True
-    if mention.alternatives:
-        record["alternatives"] = [e.id for e in mention.alternatives]
-    return record
+# A mention is written as its record (entnorm.io.records) in the written form:
+# score rounded, conflict and alternatives only where they apply.
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # json.dumps would make one per call
@@ -165,20 +156,14 @@ def _json(record: object) -> str:
     return _ENCODER.encode(record) + "\n"
 
 
+def _mention_line(mention: Mention, doc: int | None, offset: int = 0) -> str:
+    """The JSONL line of ``mention`` (``doc``: its document's number, None where not numbered)."""
+    return _json(written(mention_record(mention, doc, offset)))
+
+
 # -- workers -------------------------------------------------------------------
 
-_WORKER: dict[str, Any] = {}
 DASK_TEXT = "--scheduler needs Dask: pip install 'entnorm[dask]'"
-
-
-def _hold(normalizer: Normalizer, style: str) -> None:
-    """Make ``normalizer`` and ``style`` the ones :func:`_process` uses in this process."""
-    _WORKER.update(normalizer=normalizer, style=style, threshold=normalizer.threshold)
-
-
-def _start_worker(normalizer: bytes, style: str) -> None:
-    _hold(pickle.loads(normalizer), style)
-
 
 Document = tuple[int, int | None, str]
 """A document to transform: its offset in the input, its number (None: not numbered), its text."""
@@ -193,27 +178,62 @@ def transform(normalizer: Normalizer, documents: list[Document], style: Any, thr
     if style != "jsonl":
         return [normalizer.normalize_text(text, style=style, threshold=threshold) for _, _, text in documents]
     return [
-        "".join(_json(_mention_record(m, number, offset)) for m in normalizer.annotate(text, threshold=threshold))
+        "".join(_mention_line(m, number, offset) for m in normalizer.annotate(text, threshold=threshold))
         for offset, number, text in documents
     ]
 
 
-def _pool(workers: int, normalizer: Normalizer, style: str) -> ProcessPoolExecutor:
-    """``workers`` processes that hold ``normalizer``.
+@dataclass(frozen=True)
+class _Job:
+    """What every batch of one run is transformed with: :func:`transform` over these."""
+
+    normalizer: Normalizer
+    style: str
+    threshold: float
+
+    def __call__(self, documents: list[Document]) -> list[str]:
+        return transform(self.normalizer, documents, self.style, self.threshold)
+
+
+#: The state of a worker process: the job its pool started it for. Set once, in
+#: the worker, by the pool's initializer (:func:`_start_worker`); the process
+#: that runs the command never sets it. Tasks carry only their documents (a
+#: functools.partial of the task over the job would pickle it with every task).
+_worker_job: _Job | None = None
+NOT_A_WORKER_TEXT = "this process was not started as a worker of entnorm normalize"
+
+
+def _start_worker(job: _Job) -> None:
+    """Pool initializer: make ``job`` the state of this worker process."""
+    global _worker_job
+    _worker_job = job
+
+
+def _start_worker_pickled(job: bytes) -> None:
+    """Pool initializer: :func:`_start_worker` with the job pickled once for all workers."""
+    _start_worker(pickle.loads(job))
+
+
+def _pool(workers: int, job: _Job) -> ProcessPoolExecutor:
+    """``workers`` processes that hold ``job`` (its normalizer above all).
 
     Where the platform forks and this process runs no other thread, the
-    workers inherit the built normalizer (nothing to copy or rebuild); else
-    each worker unpickles one copy sent at its start.
+    workers inherit the job with the built normalizer (a forked process gets
+    its initializer's arguments as they are in memory: nothing to copy or
+    rebuild); else the job is pickled once here and each worker unpickles one
+    copy at its start.
     """
     if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
-        _hold(normalizer, style)
-        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-    return ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(pickle.dumps(normalizer), style))
+        fork = multiprocessing.get_context("fork")
+        return ProcessPoolExecutor(workers, mp_context=fork, initializer=_start_worker, initargs=(job,))
+    return ProcessPoolExecutor(workers, initializer=_start_worker_pickled, initargs=(pickle.dumps(job),))
 
 
 def _process(documents: list[Document]) -> list[str]:
-    """:func:`transform` with the normalizer this worker process was started with."""
-    return transform(_WORKER["normalizer"], documents, _WORKER["style"], _WORKER["threshold"])
+    """A task of a worker process: the documents transformed with the job it was started with."""
+    if _worker_job is None:
+        raise RuntimeError(NOT_A_WORKER_TEXT)
+    return _worker_job(documents)
 
 
 def on_cluster(
@@ -250,18 +270,18 @@ def batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
 
 def _processed(documents: Iterable[Document], normalizer: Normalizer, args: argparse.Namespace) -> Iterator[str]:
     """Results for each document in input order, on ``args.workers`` processes or a Dask cluster."""
+    job = _Job(normalizer, args.format, normalizer.threshold)
     if args.scheduler:
         work = batches(documents)
-        for result in on_cluster(args.scheduler, transform, normalizer, work, args.format, normalizer.threshold):
+        for result in on_cluster(args.scheduler, transform, job.normalizer, work, job.style, job.threshold):
             yield from result
         return
     if args.workers == 1:
-        _hold(normalizer, args.format)
         for batch in batches(documents):
-            yield from _process(batch)
+            yield from job(batch)
         return
     try:
-        with _pool(args.workers, normalizer, args.format) as pool:
+        with _pool(args.workers, job) as pool:
             waiting: deque[Future[list[Any]]] = deque()
             for batch in batches(documents):
                 waiting.append(pool.submit(_process, batch))
@@ -297,7 +317,7 @@ def _run_text(normalizer: Normalizer, blocks: Iterable[bytes], out: TextIO, args
             normalizer.rewrite(blocks, out, style=args.format, errors=args.errors, doc_separator=args.doc_separator)
             return
         for doc, mention in normalizer.stream_documents(blocks, errors=args.errors, doc_separator=args.doc_separator):
-            out.write(_json(_mention_record(mention, doc if numbered else None)))
+            out.write(_mention_line(mention, doc if numbered else None))
         return
     documents = (
         (offset, number if numbered else None, text)

@@ -14,9 +14,11 @@ Use :func:`annotate_bag` for a bag of documents (strings) and
 The built normalizer goes to the workers once, not with every task: with a
 distributed client it is scattered to every worker (``broadcast=True``) and
 the tasks share that copy; without one it is a single node of the task graph.
-Results keep the collection's order. Mentions are dicts with ``start``, ``end``,
-``text``, ``id``, ``name``, ``type``, ``score``, ``method``, ``conflict`` and
-``alternatives``.
+Results keep the collection's order. Mentions are the records of
+:mod:`entnorm.io.records` (:func:`mention_record`): dicts with ``start``,
+``end``, ``text``, ``id``, ``name``, ``type``, ``score`` (exact), ``method``,
+``conflict`` and ``alternatives``; a frame row of :func:`annotate_frame` has
+``doc`` and those fields but ``alternatives`` (:data:`MENTION_COLUMNS`).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import pandas as pd
 
 from ..api import Normalizer
 from ..errors import EntnormError
-from ..model import Mention
+from ..io.records import MENTION_FIELDS, mention_record
 
 __all__ = [
     "MENTION_COLUMNS", "annotate_bag", "annotate_frame", "connect", "match_frame", "mention_record", "ordered_map",
@@ -41,7 +43,8 @@ __all__ = [
 
 CONNECT_TEXT = "cannot reach the Dask scheduler at {address}: {error}"
 
-MENTION_COLUMNS = ("doc", "start", "end", "text", "id", "name", "type", "score", "method", "conflict")
+#: The columns of :func:`annotate_frame`: ``doc``, then the mention fields but the list of alternatives.
+MENTION_COLUMNS = ("doc", *(field for field in MENTION_FIELDS if field != "alternatives"))
 
 
 def shared(normalizer: Normalizer | Any, client: Any = None) -> Any:
@@ -100,16 +103,6 @@ def ordered_map(
             yield waiting.popleft().result()
     while waiting:
         yield waiting.popleft().result()
-
-
-def mention_record(mention: Mention) -> dict[str, Any]:
-    """A mention as a plain dict (what the collections hold)."""
-    return {
-        "start": mention.start, "end": mention.end, "text": mention.text, "id": mention.entity.id,
-        "name": mention.entity.name, "type": mention.entity.type, "score": mention.score,
-        "method": mention.method, "conflict": mention.conflict,
-        "alternatives": [e.id for e in mention.alternatives],
-    }
 
 
 def _annotate_partition(

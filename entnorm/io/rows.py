@@ -3,9 +3,10 @@
 Use :class:`ValueMatcher` wherever a column of names is matched (the
 ``entnorm match --input-format csv|jsonl|parquet`` command, :mod:`entnorm.pandas`):
 it remembers the answer for every distinct value, so a million rows with
-twenty thousand distinct names cost twenty thousand lookups. Answers are
-``(id, name, type, score, method)``; on abstention only ``score`` is set (the
-best candidate's, or 0).
+twenty thousand distinct names cost twenty thousand lookups. Answers are the
+:data:`~entnorm.io.records.ANSWER_FIELDS` of a written match record
+(:mod:`entnorm.io.records`), ``(id, name, type, score, method)``; on
+abstention only ``score`` is set (the best candidate's, or 0).
 """
 
 from __future__ import annotations
@@ -20,23 +21,21 @@ from typing import Any, TextIO
 from ..api import Normalizer
 from ..errors import InputError
 from .files import cut, json_record, report_missing_field
+from .records import ANSWER_FIELDS, match_record, written
 
 __all__ = ["ANSWER_COLUMNS", "Answer", "ValueMatcher", "answer", "answers", "match_rows", "read_rows", "write_rows"]
 
-#: The columns an answer adds, in order (each with the chosen prefix).
-ANSWER_COLUMNS = ("id", "name", "type", "score", "method")
+#: The columns an answer adds, in order (each with the chosen prefix): the answer fields of a match record.
+ANSWER_COLUMNS = ANSWER_FIELDS
 Answer = tuple[str | None, str | None, str | None, float, str | None]
 _NONE: Answer = (None, None, None, 0.0, None)
 PARQUET_TEXT = "Parquet needs pyarrow: pip install 'entnorm[parquet]'"
 
 
 def answer(normalizer: Normalizer, value: str) -> Answer:
-    """The answer for one name: its match, or on abstention the best candidate's score."""
-    match = normalizer.match(value)
-    if match is not None:
-        return match.entity.id, match.entity.name, match.entity.type, round(match.score, 4), match.method
-    best = normalizer.candidates(value, limit=1)
-    return None, None, None, round(best[0].score, 4) if best else 0.0, None
+    """The answer for one name, one lookup: its match, or on abstention the best candidate's score."""
+    record = written(match_record(normalizer, value))
+    return record["id"], record["name"], record["type"], record["score"], record["method"]
 
 
 class ValueMatcher:
