@@ -6,7 +6,7 @@ stdlib base (``ValueError``, ``OSError``) where that reads better.
 
 from __future__ import annotations
 
-__all__ = ["CacheWarning", "DecodingError", "EntnormError", "InputError", "OutputError", "TableError"]
+__all__ = ["CacheWarning", "DecodingError", "EntnormError", "InputError", "LexiconError", "OutputError", "TableError"]
 
 
 class EntnormError(Exception):
@@ -21,6 +21,19 @@ class TableError(EntnormError, ValueError):
     """
 
     def __init__(self, message: str, *, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class LexiconError(EntnormError, ValueError):
+    """A lexicon of ``entnorm/data`` (word list or letter table) is missing or malformed.
+
+    The message starts with the file's path; ``path`` is that file. The
+    shipped lexicons are checked by the tests, so this means an edited or
+    broken installation (see :mod:`entnorm.keys.lexicon`).
+    """
+
+    def __init__(self, message: str, *, path: str) -> None:
         super().__init__(message)
         self.path = path
 

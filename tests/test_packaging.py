@@ -30,6 +30,9 @@ def test_wheel_carries_the_tables_and_loads_them_installed(tmp_path: Path) -> No
         archive.extractall(tmp_path / "site")
     for table in (ROOT / "aliases").glob("*.yaml"):
         assert f"entnorm/_aliases/{table.name}" in names
+    # The lexicons (word lists, letter tables) are read at import from the package's data folder.
+    for lexicon in (ROOT / "entnorm" / "data").glob("*.yaml"):
+        assert f"entnorm/data/{lexicon.name}" in names
     assert "entnorm/py.typed" in names
     probe = (
         "import entnorm, sys; m = entnorm.load().match('Vucich');"

@@ -22,18 +22,24 @@ import shlex
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Final
 
 import yaml
 
 from ..api import Normalizer
+from ..keys import lexicon
 from ..keys.normalize import TITLES, normalize_name
 from ..model import Entity, Match
-from ..text.spans import COMMON_WORDS
 
 __all__ = ["Suggestion", "suggest", "to_yaml"]
 
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
-_PARTICLES = frozenset({"de", "van", "von", "der", "al", "bin", "da", "di", "la", "le"})
+# Lower-case words that may join capitalized ones into one name (entnorm/data/suggest_particles.yaml):
+# a subset of SURNAME_PARTICLES, kept apart because more would change what suggest proposes.
+_PARTICLES: Final = lexicon.words("suggest_particles")
+# A one-word span that is one of these is a sentence's first word, not a name
+# (entnorm/data/common_words.yaml, COMMON_WORDS of entnorm.text.spans).
+_COMMON_WORDS: Final = lexicon.words("common_words")
 _MAX_WORDS = 6
 _TITLE_TAIL = re.compile(r"([A-Za-z]+(?:[ \t]+[A-Za-z]+)?)[ \t]+$")
 
@@ -60,7 +66,10 @@ class Suggestion:
 
 
 def _capitalized_runs(text: str) -> Iterable[tuple[int, int, str]]:
-    """``(start, end, surface)`` of each run of capitalized words (name particles may join them)."""
+    """``(start, end, surface)`` of each run of capitalized words.
+
+    The particles of ``entnorm/data/suggest_particles.yaml`` may join them (``Jean van der Berg``).
+    """
     run: list[re.Match[str]] = []
 
     def flush() -> Iterable[tuple[int, int, str]]:
@@ -83,7 +92,10 @@ def _capitalized_runs(text: str) -> Iterable[tuple[int, int, str]]:
 
 
 def _leading_title(text: str, start: int, end: int) -> tuple[str | None, int]:
-    """A title that opens the run ``text[start:end]`` (``Prime Minister Albin Kurti``), and where the name starts."""
+    """A title that opens the run ``text[start:end]`` (``Prime Minister Albin Kurti``), and where the name starts.
+
+    The titles are those of ``entnorm/data/titles.yaml`` (:data:`entnorm.keys.normalize.TITLES`).
+    """
     words = list(_WORD.finditer(text, start, end))
     for size in range(min(3, len(words) - 1), 0, -1):
         title = " ".join(w.group() for w in words[:size]).lower()
@@ -109,6 +121,7 @@ def _best(normalizer: Normalizer, text: str, start: int, end: int) -> tuple[int,
 
 
 def _title_before(text: str, start: int) -> str | None:
+    """The title of ``entnorm/data/titles.yaml`` that ends right before ``text[start:]``, if any."""
     found = _TITLE_TAIL.search(text[max(0, start - 40) : start])
     if found is None:
         return None
@@ -144,7 +157,7 @@ def suggest(normalizer: Normalizer, documents: Iterable[str], *, least: float = 
             else:
                 top = next(iter(normalizer.candidates(text[start:end], limit=1)), None)
             surface = text[start:end]
-            if " " not in surface and (len(surface) < 3 or surface.lower() in COMMON_WORDS):
+            if " " not in surface and (len(surface) < 3 or surface.lower() in _COMMON_WORDS):
                 continue  # "In", "The": a sentence's first word, not a name
             if top is not None and least <= top.score < threshold:
                 key = (top.entity.id, normalize_name(surface))

@@ -10,8 +10,9 @@ The steps, in order:
 
 1. Unicode NFKC (ligatures, full-width forms, compatibility digits);
 2. Cyrillic letters to Latin with one fixed table (Serbian ``ћ`` -> ``c``,
-   ``ч`` -> ``ch``, ...), then :func:`unidecode.unidecode` for every other script
-   (``folded`` step, skipped by :func:`prefold_name`); a letter or digit that
+   ``ч`` -> ``ch``, ...; ``entnorm/data/fold_cyrillic.yaml``), then
+   :func:`unidecode.unidecode` for every other script (``folded`` step,
+   skipped by :func:`prefold_name`); a letter or digit that
    unidecode leaves empty (Tifinagh, Gothic, Coptic, Ol Chiki, Cuneiform, ...)
    stays itself, case-folded (NFKC), so ``ⴰⵣⵓⵍ`` has the key ``ⴰⵣⵓⵍ``;
 3. casefold;
@@ -23,7 +24,8 @@ The steps, in order:
    letter and becomes a space;
 5. a possessive ``'s`` is dropped, then the remaining apostrophes;
 6. leading honorifics and titles (``Mr``, ``President``, ``Serbian Prime
-   Minister``) and a leading ``the`` are removed while a name remains;
+   Minister``; ``entnorm/data/titles.yaml``) and a leading ``the`` are removed
+   while a name remains;
 7. whitespace squashed to single spaces.
 
 A name with a letter or digit (Unicode categories L and N, after NFKC) always
@@ -39,27 +41,22 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import Final
 
 from unidecode import unidecode
+
+from . import lexicon
 
 __all__ = [
     "KEY_TABLE", "TITLES", "CharTable", "is_name_char", "key_from_nfkc", "normalize_name", "prefold_from_nfkc",
     "prefold_name",
 ]
 
-# Primary Cyrillic -> Latin table used when folding. Serbian letters follow
-# Gaj's Latin without diacritics (ћ -> c, ђ -> dj); the rest follow common
-# English practice for Russian and Ukrainian. Spelling variants (ch for ć,
-# kh/h for х, ...) are generated for aliases in :mod:`entnorm.variants`.
-_CYRILLIC = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "ђ": "dj",
-    "е": "e", "ё": "e", "є": "ye", "ж": "zh", "з": "z", "и": "i", "і": "i",
-    "ї": "yi", "й": "y", "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m",
-    "н": "n", "њ": "nj", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-    "ћ": "c", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "џ": "dz",
-    "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
-    "я": "ya",
-}
+# Primary Cyrillic -> Latin table used when folding (entnorm/data/fold_cyrillic.yaml):
+# Serbian letters follow Gaj's Latin without diacritics (ћ -> c, ђ -> dj), the
+# rest common English practice for Russian and Ukrainian. Spelling variants (ch
+# for ć, kh/h for х, ...) are generated for aliases in :mod:`entnorm.keys.variants`.
+_CYRILLIC: Final = lexicon.spelling("fold_cyrillic")
 _APOSTROPHES = "\u2019\u2018\u201b\u02bc\u2032\u0060\u00b4\uff07"
 _DELETED = ".\u00ad\u200b\u200c\u200d\u2060\ufeff"
 
@@ -81,7 +78,7 @@ def is_name_char(char: str) -> bool:
 
 
 def _fold_char(char: str) -> str:
-    """Key text of one non-ASCII character: Cyrillic by the table above, the rest by unidecode.
+    """Key text of one non-ASCII character: Cyrillic by ``entnorm/data/fold_cyrillic.yaml``, the rest by unidecode.
 
     A lone surrogate (text decoded with ``surrogateescape``, or half of a pair
     cut apart) is no letter: it separates words. A letter or digit unidecode
@@ -130,22 +127,14 @@ _LOST = re.compile(r"\?+")
 _LOST_INSIDE = re.compile(r"[^\W_]\?[^\W_]")
 _POSSESSIVE = re.compile(r"'s\b|(?<=s)'(?=\s|$)")
 
-#: Honorifics and offices removed from the front of a name. Words that are often
-#: part of a name themselves (king, pope, prince, sheikh, general) are left out.
-TITLES: frozenset[str] = frozenset(
-    {
-        "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame",
-        "president", "vice president", "president elect", "prime minister",
-        "deputy prime minister", "minister", "foreign minister", "defence minister",
-        "defense minister", "interior minister", "chancellor", "premier", "senator",
-        "sen", "governor", "gov", "mayor", "secretary general", "press secretary",
-        "secretary of state", "ambassador", "comrade", "herr", "frau", "madame",
-        "monsieur", "mme", "mlle", "senor", "senora", "signor", "signora",
-    }
-)
+#: Honorifics and offices removed from the front of a name (entnorm/data/titles.yaml).
+#: Words that are often part of a name themselves (king, pope, prince, sheikh,
+#: general) are left out.
+TITLES: Final = lexicon.words("titles")
 _TITLE_WORDS = tuple(sorted({len(t.split()) for t in TITLES}, reverse=True))
 _TITLE_HEADS = frozenset(t.split()[0] for t in TITLES)
-_OFFICE_LINKS = frozenset({"of", "for", "to"})
+# Words that make a title before them an office (entnorm/data/office_links.yaml).
+_OFFICE_LINKS: Final = lexicon.words("office_links")
 
 
 def _title_length(tokens: list[str], start: int) -> int:
@@ -159,7 +148,8 @@ def _title_length(tokens: list[str], start: int) -> int:
 def _strip_leading(tokens: list[str]) -> list[str]:
     """Drop a leading ``the`` and titles (after up to two qualifiers) while a name remains.
 
-    A title followed by ``of``, ``for`` or ``to`` names an office and stays.
+    The titles are those of ``entnorm/data/titles.yaml``. A title followed by
+    ``of``, ``for`` or ``to`` (``entnorm/data/office_links.yaml``) names an office and stays.
 
     >>> _strip_leading("the serbian president aleksandar vucic".split())
     ['aleksandar', 'vucic']

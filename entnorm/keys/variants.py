@@ -18,56 +18,45 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
+from typing import Final
+
+from . import lexicon
 
 __all__ = ["MAX_SPELLINGS", "SURNAME_PARTICLES", "dropped_variants", "person_forms", "spelling_variants"]
 
 #: At most this many spellings are generated from one alias (the alias itself included).
 MAX_SPELLINGS = 16
 
-# Per-letter romanizations, most common first. Latin letters with diacritics
-# apply everywhere; Cyrillic letters follow Russian practice unless the alias
-# has letters only Serbian or only Ukrainian uses, which switch some letters
-# to that language's own romanization (Serbian х is h, Ukrainian и is y).
-_LATIN: dict[str, tuple[str, ...]] = {
-    "č": ("c", "ch"), "ć": ("c", "ch"), "š": ("s", "sh"), "ž": ("z", "zh"),
-    "đ": ("dj", "d"), "ä": ("a", "ae"), "ö": ("o", "oe"), "ü": ("u", "ue"),
-    "ø": ("o", "oe"), "å": ("a", "aa"), "ş": ("s", "sh"), "ç": ("c", "ch"),
-}
-_RUSSIAN: dict[str, tuple[str, ...]] = {
-    "а": ("a",), "б": ("b",), "в": ("v",), "г": ("g",), "д": ("d",), "е": ("e",),
-    "ё": ("e", "yo"), "ж": ("zh",), "з": ("z",), "и": ("i",), "й": ("y", "i", "j"),
-    "к": ("k",), "л": ("l",), "м": ("m",), "н": ("n",), "о": ("o",), "п": ("p",),
-    "р": ("r",), "с": ("s",), "т": ("t",), "у": ("u",), "ф": ("f",),
-    "х": ("kh", "h"), "ц": ("ts", "c"), "ч": ("ch",), "ш": ("sh",),
-    "щ": ("shch", "sch"), "ъ": ("",), "ы": ("y",), "ь": ("",), "э": ("e",),
-    "ю": ("yu", "iu"), "я": ("ya", "ia"),
-}
-_SERBIAN: dict[str, tuple[str, ...]] = {
-    "ђ": ("dj", "d"), "ж": ("z", "zh"), "ј": ("j",), "љ": ("lj",), "њ": ("nj",),
-    "ћ": ("c", "ch"), "х": ("h",), "ц": ("c",), "ч": ("c", "ch"),
-    "џ": ("dz", "dzh", "j"), "ш": ("s", "sh"),
-}
-_UKRAINIAN: dict[str, tuple[str, ...]] = {
-    "г": ("h", "g"), "ґ": ("g",), "є": ("ye", "ie"), "и": ("y", "i"), "і": ("i",),
-    "ї": ("i", "yi"),
-}
-_LANGUAGES = ((frozenset("ђјљњћџ"), _SERBIAN), (frozenset("ґєії"), _UKRAINIAN))
+# Per-letter romanizations, most common first (entnorm/data/variants_*.yaml).
+# Latin letters with diacritics apply everywhere; Cyrillic letters follow
+# Russian practice unless the alias has letters only Serbian or only Ukrainian
+# uses (each file's ``letters``), which switch some letters to that language's
+# own romanization (Serbian х is h, Ukrainian и is y).
+_LATIN: Final = lexicon.spellings("variants_latin")
+_RUSSIAN: Final = lexicon.spellings("variants_russian")
+_SERBIAN: Final = lexicon.spellings("variants_serbian")
+_UKRAINIAN: Final = lexicon.spellings("variants_ukrainian")
+# Serbian first: an alias with letters of both is read as Serbian.
+_LANGUAGES: Final = (
+    (lexicon.letters("variants_serbian"), _SERBIAN),
+    (lexicon.letters("variants_ukrainian"), _UKRAINIAN),
+)
 # Endings romanized as a whole (Zelensky, Zelenskiy, Zelenskyy, ...).
-_ENDINGS: dict[str, tuple[str, ...]] = {
-    "ий": ("y", "iy", "yy", "yi", "i", "ii"),
-    "ый": ("y", "iy"),
-}
-_WORD_INITIAL: dict[str, tuple[str, ...]] = {"е": ("e", "ye")}
+_ENDINGS: Final = lexicon.spellings("variants_endings")
+_WORD_INITIAL: Final = lexicon.spellings("variants_word_initial")
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
-SURNAME_PARTICLES = frozenset(
-    {"van", "von", "der", "den", "de", "da", "di", "del", "della", "le", "la", "du",
-     "bin", "ibn", "al", "el", "ben", "dos", "das", "do", "ter", "zu"}
-)
+#: Particles that belong to the surname after them (entnorm/data/surname_particles.yaml).
+SURNAME_PARTICLES: Final = lexicon.words("surname_particles")
 
 
 def _letter_table(text: str) -> dict[str, tuple[str, ...]]:
-    """Romanizations for the letters of ``text``, by the Cyrillic alphabet it uses."""
+    """Romanizations for the letters of ``text``, by the Cyrillic alphabet it uses.
+
+    The tables are ``entnorm/data/variants_latin.yaml`` and ``variants_russian.yaml``,
+    then ``variants_serbian.yaml`` or ``variants_ukrainian.yaml`` where ``text``
+    has one of their ``letters``.
+    """
     table = {**_LATIN, **_RUSSIAN}
     for letters, overrides in _LANGUAGES:
         if letters.intersection(text):
@@ -77,7 +66,12 @@ def _letter_table(text: str) -> dict[str, tuple[str, ...]]:
 
 
 def _segments(text: str) -> list[tuple[str, ...]]:
-    """Split lower-cased ``text`` into choice tuples, one per letter or ending."""
+    """Split lower-cased ``text`` into choice tuples, one per letter or ending.
+
+    Endings are those of ``entnorm/data/variants_endings.yaml``, letters at the
+    start of a word those of ``variants_word_initial.yaml``, the others
+    :func:`_letter_table`'s.
+    """
     letters = _letter_table(text)
     out: list[tuple[str, ...]] = []
     i = 0
@@ -163,7 +157,8 @@ def person_forms(name: str) -> tuple[str, str] | None:
     """Return ``(surname, reordered)`` of a multi-word personal name, else None.
 
     The surname is the last word with any particles before it (``van der
-    Bellen``); ``reordered`` puts it first (``Vučić Aleksandar``).
+    Bellen``; the particles of ``entnorm/data/surname_particles.yaml``);
+    ``reordered`` puts it first (``Vučić Aleksandar``).
 
     >>> person_forms("Aleksandar Vučić")
     ('Vučić', 'Vučić Aleksandar')
