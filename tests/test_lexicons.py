@@ -134,21 +134,11 @@ ALLOWED = frozenset(
     {
         ("model", "Method"),  # the match methods (a Literal type) ...
         ("model", "METHODS"),  # ... and their order
-        ("integrations.dask", "MENTION_COLUMNS"),  # column names of a mention frame
+        ("io.records", "MENTION_FIELDS"),  # the fields of a mention record (column names of a frame)
     }
 )
-#: PENDING: word lists still in code because text/ and index/ are being rewritten by
-#: someone else. entnorm/data/common_words.yaml and fold_digraphs.yaml hold them
-#: already; when text/spans.py reads ``lexicon.words("common_words")`` and
-#: index/triggers.py ``lexicon.words("fold_digraphs")``, remove them here (the
-#: stale-entry test below fails until then). WORD_ACRONYMS_LINKED of text/spans.py
-#: (``lexicon.words("word_acronyms_linked")``) is too short to trip the rule.
-PENDING = frozenset(
-    {
-        ("text.spans", "COMMON_WORDS"),
-        ("index.triggers", "_DIGRAPHS"),
-    }
-)
+#: PENDING: word lists still in code, to move to entnorm/data (none left).
+PENDING: frozenset[tuple[str, str]] = frozenset()
 
 
 def _word_like(node: ast.AST) -> bool:

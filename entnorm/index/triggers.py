@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final, NamedTuple
 
+from ..keys import lexicon
 from ..keys.normalize import normalize_name
 from ..keys.variants import SURNAME_PARTICLES
 from ..keys.view import make_view
@@ -28,9 +29,8 @@ __all__ = ["MAX_TRIGGER", "Trigger", "Triggers", "build_triggers"]
 #: a pattern costs the automata hundreds of bytes.
 MAX_TRIGGER: Final = 256
 
-# Multi-letter folds of one letter (Ш -> SH): a capital one shows as all capitals.
-_DIGRAPHS = frozenset({"sh", "zh", "kh", "ch", "ts", "ye", "yi", "yu", "ya", "yo", "dj", "lj", "nj", "dz", "ss", "ae",
-                       "oe", "th", "shch", "dzh"})
+# Multi-letter folds of one letter (Ш -> SH): a capital one shows as all capitals (data/fold_digraphs.yaml).
+_DIGRAPHS = lexicon.words("fold_digraphs")
 
 
 class Trigger(NamedTuple):

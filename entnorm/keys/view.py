@@ -72,7 +72,7 @@ def _folded_runs(table: CharTable, text: str, positions: list[int], lengths: lis
     def fold(run: regex.Match[str]) -> str:
         start, end = run.span()
         _note_uneven(table, text, start, end, positions, lengths)
-        view = run.group().translate(table)
+        view: str = run.group().translate(table)
         return view if view.isascii() else view.encode("ascii", "replace").decode("ascii")
 
     return str(_NON_ASCII.sub(fold, text))

@@ -22,6 +22,7 @@ import ahocorasick_rs
 
 from .._memo import Memo
 from ..index.build import Index, acronym_form
+from ..keys import lexicon
 from ..keys.normalize import prefold_name
 from ..keys.view import IDENTITY, ViewMap, make_view
 from ..match.answers import UNKNOWN, KnownAnswers
@@ -40,17 +41,10 @@ _DEFINITION = re.compile(r"\s{0,3}(?:\(\s{0,2}([^\W_][\w&.-]{0,11})\s{0,2}\)|,\s
 #: Text after a span that a definition may need (where less is left, more may follow).
 DEFINITION_REACH: Final = 24
 #: Acronyms that are also common English words link in text only when they are
-#: not among all-capital words (a headline), and most never do.
-COMMON_WORDS: Final = frozenset(
-    """a ai am an and any are as at be bed big bit box boy bus but buy by can car cat cut day did die do dog
-    due ear eat end era eye far few fit fly for fun gas get go god got gun guy had has he her him his hit
-    hot how i id if ill in is it its job key kid lab law lay leg let lie lot low mad man map may me men mix
-    my net new no nor not now nut odd of off oil old on one or our out own pay per pet pie pin pop pot put
-    ran raw red run sad saw say sea see set she sin sit six sky so son sum sun tax tea ten the tie tip to
-    toe top toy try two up us use van war was way we web wet who why win won yes yet you""".split()
-)
-#: Word-like acronyms that still link outside all-capital text ("the US", "the WHO").
-WORD_ACRONYMS_LINKED: Final = frozenset({"US", "WHO"})
+#: not among all-capital words (a headline), and most never do (data/common_words.yaml).
+COMMON_WORDS: Final = lexicon.words("common_words")
+#: Word-like acronyms that still link outside all-capital text ("the US", "the WHO"; data/word_acronyms_linked.yaml).
+WORD_ACRONYMS_LINKED: Final = lexicon.words("word_acronyms_linked")
 _CAPITAL_WORD = re.compile(r"[^\W\d_]{2,}")
 # How far around a word-like acronym the scanner looks for capitals; text this
 # far back is kept between chunks (LOOKBEHIND), and this far ahead must have arrived.
