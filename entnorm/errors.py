@@ -42,6 +42,10 @@ class InputError(EntnormError, ValueError):
     """Input text or queries cannot be read (bad encoding, binary data, missing file)."""
 
 
+#: The message of undecodable bytes (the command line leads it with the input's name, and line).
+INVALID_BYTES_TEXT = "invalid {encoding} at byte {offset}"
+
+
 class DecodingError(InputError):
     """Bytes that are not valid in their encoding: ``invalid UTF-8 at byte N``.
 

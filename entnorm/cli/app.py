@@ -26,7 +26,7 @@ from typing import TextIO
 
 from .._version import __version__
 from ..api import Normalizer, load
-from ..errors import CacheWarning, EntnormError, InputError
+from ..errors import INVALID_BYTES_TEXT, CacheWarning, EntnormError, InputError
 from ..io.files import atomic_output, open_input, surrogates_replaced
 from ..io.records import Record, match_record, written
 from ..match.scoring import DEFAULT_THRESHOLD
@@ -39,7 +39,6 @@ __all__ = ["Terminated", "main", "match_records"]
 
 BUILTIN_WORD = "builtin"
 CACHE_VARIABLE = "ENTNORM_CACHE_DIR"
-INVALID_UTF8_TEXT = "{where}: invalid UTF-8 at byte {offset}"
 NAME_IS_FILE_TEXT = (
     "{name} is a file; to match its lines: entnorm match --input-format text {name} (names are not files)"
 )
@@ -80,7 +79,9 @@ def _queries(args: argparse.Namespace) -> Iterator[str]:
             try:
                 line = raw.decode("utf-8", errors=args.errors)
             except UnicodeDecodeError as exc:
-                raise InputError(INVALID_UTF8_TEXT.format(where=name, offset=offset + exc.start)) from exc
+                problem = INVALID_BYTES_TEXT.format(encoding="UTF-8", offset=offset + exc.start)
+                msg = f"{name}: {problem}"
+                raise InputError(msg) from exc
             offset += len(raw)
             yield line.rstrip("\r\n")
 

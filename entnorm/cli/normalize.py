@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..api import Normalizer
-from ..errors import DecodingError, EntnormError, InputError
+from ..errors import INVALID_BYTES_TEXT, DecodingError, EntnormError, InputError
 from ..io.files import atomic_output, input_blocks, json_record, open_input, report_missing_field
 from ..io.records import mention_record, written
 from ..model import Mention
@@ -342,7 +342,7 @@ def _records(blocks: Iterable[bytes], args: argparse.Namespace, name: str) -> It
             try:
                 line = raw.decode("utf-8", errors=args.errors)
             except UnicodeDecodeError as exc:
-                msg = f"{name}:{number}: invalid UTF-8 at byte {start + exc.start}"
+                msg = f"{name}:{number}: " + INVALID_BYTES_TEXT.format(encoding="UTF-8", offset=start + exc.start)
                 raise InputError(msg) from exc
             if not line.strip():
                 continue

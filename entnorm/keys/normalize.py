@@ -48,8 +48,8 @@ from unidecode import unidecode
 from . import lexicon
 
 __all__ = [
-    "KEY_TABLE", "TITLES", "CharTable", "is_name_char", "key_from_nfkc", "normalize_name", "prefold_from_nfkc",
-    "prefold_name",
+    "KEY_TABLE", "LOST_INSIDE", "TITLES", "CharTable", "is_name_char", "key_from_nfkc", "normalize_name",
+    "prefold_from_nfkc", "prefold_name",
 ]
 
 # Primary Cyrillic -> Latin table used when folding (entnorm/data/fold_cyrillic.yaml):
@@ -124,7 +124,8 @@ class CharTable(dict[int, "str | None"]):
 KEY_TABLE = CharTable(_fold_char, {**_ASCII_TABLE, **_SPECIAL})
 _PREFOLD_TABLE = CharTable(_prefold_char, {**_ASCII_TABLE, **_SPECIAL})
 _LOST = re.compile(r"\?+")
-_LOST_INSIDE = re.compile(r"[^\W_]\?[^\W_]")
+#: Marks of lost letters (``?``, U+FFFD) between two letters of one word: ``Vu?i?`` keeps its first.
+LOST_INSIDE = re.compile(r"[^\W_][?\ufffd]+[^\W_]")
 _POSSESSIVE = re.compile(r"'s\b|(?<=s)'(?=\s|$)")
 
 #: Honorifics and offices removed from the front of a name (entnorm/data/titles.yaml).
@@ -182,7 +183,7 @@ def _lost_letters(token: str) -> str:
     ('vu?i?', 'vucic', '')
     """
     token = _LOST.sub("?", token)
-    return token if _LOST_INSIDE.search(token) else token.replace("?", "")
+    return token if LOST_INSIDE.search(token) else token.replace("?", "")
 
 
 def _finish(text: str) -> str:

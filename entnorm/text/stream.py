@@ -29,7 +29,7 @@ from typing import IO, Any, Literal, TextIO
 import regex
 
 from .._gc import collector_paused
-from ..errors import DecodingError, InputError
+from ..errors import INVALID_BYTES_TEXT, DecodingError, InputError
 from ..index.build import Index
 from ..model import Mention
 from .candidates import CandidateSource
@@ -47,23 +47,22 @@ Style = Literal["replace", "inline"]
 _BLOCK = 1 << 20
 # A document separator is searched for in text this far from the end of what
 # has arrived before it is trusted not to go on.
-_SEPARATOR_REACH = 256
+_SEPARATOR_LOOKAHEAD = 256
 # The separator is searched for in windows of this many characters (matches
 # may run past one: the window then grows, up to _LONGEST_SEPARATOR), and this
 # much text before the search position stays visible to lookbehinds.
 _SEARCH_WINDOW = 1 << 16
 _LONGEST_SEPARATOR = 1 << 20
-_CONTEXT = _SEPARATOR_REACH
+_CONTEXT = _SEPARATOR_LOOKAHEAD
 #: Seconds a separator may take to search one window of text.
 SEPARATOR_TIMEOUT = 1.0
 SEPARATOR_TIMEOUT_TEXT = "{name}: regex took too long on the input (catastrophic backtracking?)"
 _BOM = "\ufeff"
-INVALID_UTF8_TEXT = "invalid {encoding} at byte {offset}"
 
 
 def _invalid(encoding: str, offset: int) -> DecodingError:
     shown = "UTF-8" if codecs.lookup(encoding).name == "utf-8" else encoding
-    return DecodingError(INVALID_UTF8_TEXT.format(encoding=shown, offset=offset), offset=offset)
+    return DecodingError(INVALID_BYTES_TEXT.format(encoding=shown, offset=offset), offset=offset)
 
 
 def _decoded(chunks: Iterable[str | bytes], encoding: str | None, errors: str) -> Iterator[str]:
@@ -239,7 +238,7 @@ def split_documents(
     A document ends after each non-empty match of ``separator`` (the separator
     belongs to the document it ends; the matches are those ``finditer`` finds
     in the whole text) and at the end of the stream. A match is trusted once
-    :data:`_SEPARATOR_REACH` more characters have arrived after it (or the
+    :data:`_SEPARATOR_LOOKAHEAD` more characters have arrived after it (or the
     stream ended), so documents do not depend on how the stream was chunked
     (unless the pattern looks further ahead than that); a match longer than
     1 Mi characters is cut there. The text is searched once, window by window
@@ -270,7 +269,7 @@ def split_documents(
         window = _SEARCH_WINDOW
         while True:
             stop = min(searched + window, end)
-            trusted = end if final and stop == end else stop - _SEPARATOR_REACH
+            trusted = end if final and stop == end else stop - _SEPARATOR_LOOKAHEAD
             if trusted <= searched:
                 break
             untrusted: tuple[int, int] | None = None

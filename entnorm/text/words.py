@@ -14,7 +14,7 @@ import unicodedata
 from typing import Final, NamedTuple
 
 from .._memo import Memo
-from ..keys.normalize import normalize_name
+from ..keys.normalize import LOST_INSIDE, normalize_name
 
 __all__ = [
     "CONTINUES", "ENDS_WORD", "INCOMPLETE", "LOST", "MAX_WORD", "ONE_CHAR_SEPARATORS", "POSSESSIVE_NEXT", "TRICKY",
@@ -40,8 +40,6 @@ def _mark_class() -> str:
 
 _MARKS = _mark_class()
 _TOKEN = re.compile(rf"[^\W_](?:[^\W_]|[{_MARKS}]|[?\ufffd]|['’](?![sS](?![^\W_]))(?=[^\W_])){{0,{MAX_WORD}}}")
-# Lost-letter marks between two letters of one word (Vu?i?) are part of it; at its end they are not.
-_LOST_INSIDE = re.compile(r"[^\W_][?\ufffd]+[^\W_]")
 _SEPARATOR = re.compile(
     r"(?:['’][sS])?(?:[ \t\u00a0]{1,8}|[ \t\u00a0]{0,8}\r?\n[ \t\u00a0]{0,8}|[ \t\u00a0]?[-‐‑–—][ \t\u00a0]?)(?=[^\W_])"
 )
@@ -114,7 +112,7 @@ class WordReader:
             return None
         if end + 3 > len(text) and not final:  # more letters or a possessive may follow
             return INCOMPLETE
-        if word[-1] in "?\ufffd" and not _LOST_INSIDE.search(word):
+        if word[-1] in "?\ufffd" and not LOST_INSIDE.search(word):  # lost marks end a word, not inside one
             word = word.rstrip("?\ufffd")
             end = position + len(word)
         key = self.key(word)
