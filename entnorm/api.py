@@ -22,26 +22,18 @@ from .index.build import Index, build_index
 from .index.calibration import SHIPPED, Calibration
 from .match.answers import KnownAnswers
 from .match.lookup import Lookup
-from .match.scoring import DEFAULT_THRESHOLD
+from .match.scoring import DEFAULT_THRESHOLD, check_threshold
 from .model import Entity, Match, Mention
 from .tables.load import load_table
 from .tables.table import BUILTIN, AliasTable
 from .text.candidates import CandidateSource
+from .text.options import TextOptions
+from .text.render import Style, write_rewritten
 from .text.scanner import Scanner
-from .text.stream import Separator, Source, Style, batches, compile_separator, events, stream_mentions, write_rewritten
+from .text.separators import Separator
+from .text.stream import Batches, Source, batches, events, stream_mentions
 
 __all__ = ["Normalizer", "load"]
-
-def _separator(doc_separator: str | re.Pattern[str] | Separator | None) -> Separator | None:
-    return None if doc_separator is None else compile_separator(doc_separator)
-
-
-def _check_threshold(value: float) -> float:
-    if not 0.0 <= value <= 1.0:
-        msg = f"threshold must be in [0, 1], not {value!r}"
-        raise ValueError(msg)
-    return value
-
 
 def _check_str(value: object, method: str) -> None:
     """A TypeError at the door when ``value`` is not a str (``method`` names the caller)."""
@@ -93,7 +85,7 @@ class Normalizer:
 
     def _assemble(self, table: AliasTable, lookup: Lookup, threshold: float) -> None:
         self._table = table
-        self._threshold = _check_threshold(threshold)
+        self._threshold = check_threshold(threshold)
         self._lookup = lookup
         self._index = lookup.index
         self._scanner: CandidateSource = Scanner(lookup.index, lookup.known)
@@ -107,7 +99,7 @@ class Normalizer:
     def with_threshold(self, threshold: float) -> Normalizer:
         """This normalizer with another default threshold (the index is shared, not rebuilt)."""
         twin = copy.copy(self)
-        twin._threshold = _check_threshold(threshold)
+        twin._threshold = check_threshold(threshold)
         return twin
 
     @property
@@ -152,7 +144,7 @@ class Normalizer:
         found = self._lookup.best(name)
         if found is None:
             return None
-        least = self._threshold if threshold is None else _check_threshold(threshold)
+        least = self._threshold if threshold is None else check_threshold(threshold)
         return found if found.score >= least else None
 
     def best(self, name: str) -> Match | None:
@@ -181,8 +173,7 @@ class Normalizer:
             into ``text``: ``text[m.start:m.end] == m.text``.
         """
         _check_str(text, "annotate")
-        least = self._threshold if threshold is None else _check_threshold(threshold)
-        return list(stream_mentions(batches(text, self._scanner, self._index, least)))
+        return list(stream_mentions(self._batches(text, TextOptions.of(self._least(threshold)))))
 
     def stream(
         self,
@@ -217,11 +208,8 @@ class Normalizer:
             chunking of the same text.
         """
         _check_source(source, "stream")
-        least = self._threshold if threshold is None else _check_threshold(threshold)
-        separator = _separator(doc_separator)
-        return stream_mentions(
-            batches(source, self._scanner, self._index, least, encoding=encoding, errors=errors, separator=separator)
-        )
+        options = TextOptions.of(self._least(threshold), encoding=encoding, errors=errors, doc_separator=doc_separator)
+        return stream_mentions(self._batches(source, options))
 
     def stream_documents(
         self,
@@ -234,12 +222,8 @@ class Normalizer:
     ) -> Iterator[tuple[int, Mention]]:
         """Like :meth:`stream`, with each mention's document number (from 0)."""
         _check_source(source, "stream_documents")
-        least = self._threshold if threshold is None else _check_threshold(threshold)
-        separator = _separator(doc_separator)
-        found = batches(
-            source, self._scanner, self._index, least, encoding=encoding, errors=errors, separator=separator
-        )
-        return ((doc, item) for doc, item in events(found) if isinstance(item, Mention))
+        options = TextOptions.of(self._least(threshold), encoding=encoding, errors=errors, doc_separator=doc_separator)
+        return ((doc, item) for doc, item in events(self._batches(source, options)) if isinstance(item, Mention))
 
     def normalize_text(self, text: str, *, style: Style = "replace", threshold: float | None = None) -> str:
         """``text`` with mentions rewritten; everything else unchanged.
@@ -272,13 +256,17 @@ class Normalizer:
         """
         _check_source(source, "rewrite")
         _check_text_stream(out)
-        least = self._threshold if threshold is None else _check_threshold(threshold)
-        separator = _separator(doc_separator)
-        items = events(batches(
-            source, self._scanner, self._index, least,
-            encoding=encoding, errors=errors, separator=separator, keep_text=True,
-        ))
-        write_rewritten(items, out, style)
+        options = TextOptions.of(
+            self._least(threshold), encoding=encoding, errors=errors, doc_separator=doc_separator, keep_text=True
+        )
+        write_rewritten(events(self._batches(source, options)), out, style)
+
+    def _least(self, threshold: float | None) -> float:
+        """The threshold a call asked for, or this normalizer's."""
+        return self._threshold if threshold is None else threshold
+
+    def _batches(self, source: Source, options: TextOptions) -> Batches:
+        return batches(source, self._scanner, self._index, options)
 
     def entity(self, entity_id: str) -> Entity | None:
         """The entity with ``entity_id``, or None."""
@@ -308,6 +296,6 @@ def load(
     sources = paths or (BUILTIN,)
     if cache_dir is None:
         return Normalizer(load_table(*sources), threshold=threshold)
-    _check_threshold(threshold)
+    check_threshold(threshold)
     table, lookup = load_cached(sources, cache_dir)
     return Normalizer._of(table, lookup, threshold)

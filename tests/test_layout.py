@@ -172,7 +172,8 @@ def test_modules_stay_small(module: str) -> None:
     ("old", "name", "new"),
     [
         ("entnorm.document", "CONTEXT_WINDOW", "entnorm.text.resolver"),
-        ("entnorm.text", "compile_separator", "entnorm.text.stream"),
+        ("entnorm.text", "compile_separator", "entnorm.text.separators"),
+        ("entnorm.text", "batches", "entnorm.text.stream"),
         ("entnorm.tables", "load_table", "entnorm.tables.load"),
         ("entnorm.cli", "main", "entnorm.cli.app"),
         ("entnorm.spacy_component", "make_entnorm", "entnorm.integrations.spacy"),

@@ -19,7 +19,7 @@ import pytest
 
 import entnorm
 from entnorm.index.fuzzy import MAX_WORD, FuzzyIndex
-from entnorm.text.stream import SEPARATOR_TIMEOUT_TEXT, compile_separator, split_documents
+from entnorm.text.separators import SEPARATOR_TIMEOUT_TEXT, compile_separator, split_documents
 
 _LIMIT = 300 * 2**20  # the whole process: interpreter, entnorm, table and query
 

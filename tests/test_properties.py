@@ -367,13 +367,14 @@ def test_rewriting_changes_mentions_only(text: str, cuts: list[int]) -> None:
 @given(st.one_of(documents, news()), st.lists(st.integers(min_value=0, max_value=10_000), max_size=6))
 def test_the_fast_scanner_finds_what_the_reference_finds(text: str, cuts: list[int]) -> None:
     """The fast scanner, fed in chunks, decides each document as the reference reading it whole does."""
+    from entnorm.text import TextOptions, batches, events
     from entnorm.text.reference import ReferenceScanner
-    from entnorm.text.stream import batches, events
 
     normalizer = _builtin()
-    reference = list(events(batches([text], ReferenceScanner(normalizer._index), normalizer._index, 0.5)))
+    options = TextOptions.of(0.5)
+    reference = list(events(batches([text], ReferenceScanner(normalizer._index), normalizer._index, options)))
     for chunks in ([text], _cut(text, cuts)):
-        assert list(events(batches(chunks, normalizer._scanner, normalizer._index, 0.5))) == reference
+        assert list(events(batches(chunks, normalizer._scanner, normalizer._index, options))) == reference
 
 
 SEPARATORS = [
@@ -406,7 +407,7 @@ def test_documents_are_the_separators_matches_for_any_chunking(
 ) -> None:
     from unittest import mock
 
-    from entnorm.text import stream as text_module
+    from entnorm.text import separators as text_module
 
     separator = re.compile(pattern)
     expected = _documents_by_finditer(text, separator)

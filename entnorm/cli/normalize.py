@@ -33,7 +33,8 @@ from ..errors import INVALID_BYTES_TEXT, DecodingError, EntnormError, InputError
 from ..io.files import atomic_output, input_blocks, json_record, open_input, report_missing_field
 from ..io.records import mention_record, written
 from ..model import Mention
-from ..text.stream import Separator, compile_separator, decoded, split_documents
+from ..text.separators import Separator, compile_separator, split_documents
+from ..text.stream import decoded
 
 __all__ = [
     "SEPARATOR_HELP", "Document", "UsageError", "add_errors_option", "add_parser", "add_scheduler_option", "batches",

@@ -18,11 +18,19 @@ from collections.abc import Sequence
 
 from ..index.calibration import SHIPPED
 
-__all__ = ["DEFAULT_THRESHOLD", "fuzzy_z", "is_derived", "share"]
+__all__ = ["DEFAULT_THRESHOLD", "check_threshold", "fuzzy_z", "is_derived", "share"]
 
 #: Scores below this are abstentions in :meth:`entnorm.Normalizer.match`; chosen
 #: on development data with the shipped calibration (see :mod:`entnorm.calibration`).
 DEFAULT_THRESHOLD: float = SHIPPED.threshold
+
+
+def check_threshold(value: float) -> float:
+    """``value`` if it is a threshold (in [0, 1]), else ValueError."""
+    if not 0.0 <= value <= 1.0:
+        msg = f"threshold must be in [0, 1], not {value!r}"
+        raise ValueError(msg)
+    return value
 
 # Evidence lost per unit of dissimilarity in fuzzy matches (similarity in [0, 1]).
 _FUZZY_SLOPE = 45.0
