@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import os
 import platform
+import subprocess
 from collections.abc import Sequence
 from importlib import metadata
+from pathlib import Path
 
-__all__ = ["machine", "rss_mib", "table"]
+__all__ = ["commit", "machine", "rss_mib", "table"]
 
-_LIBRARIES = ("entnorm", "rapidfuzz", "unidecode", "pyyaml", "pyahocorasick", "flashtext", "dask", "distributed")
+_LIBRARIES = (
+    "entnorm", "rapidfuzz", "unidecode", "pyyaml", "ahocorasick-rs", "pyahocorasick", "flashtext", "dask",
+    "distributed",
+)
+_ROOT = Path(__file__).resolve().parents[1]
 
 
 def _cpu_model() -> str:
@@ -36,6 +42,25 @@ def machine() -> str:
         f"CPU: {_cpu_model()}, {cores} cores available; Python {platform.python_version()} "
         f"on {platform.system()} {platform.machine()}; {', '.join(versions)}."
     )
+
+
+def commit() -> str:
+    """The commit the harness runs from: ``git rev-parse --short HEAD``.
+
+    ``+ uncommitted changes`` follows when ``git status --porcelain`` lists
+    anything (untracked files included); ``unknown`` when git or the
+    repository is unavailable.
+    """
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=_ROOT, capture_output=True, text=True,
+                              check=True, timeout=60).stdout.strip()
+        status = subprocess.run(["git", "status", "--porcelain"], cwd=_ROOT, capture_output=True, text=True,
+                                check=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    if not head:
+        return "unknown"
+    return f"{head} + uncommitted changes" if status.strip() else head
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

@@ -17,6 +17,7 @@ def test_quick_benchmark_writes_results_and_plots(tmp_path: Path) -> None:
     )
     assert ran.returncode == 0, ran.stderr
     text = output.read_text(encoding="utf-8")
+    assert "from commit `" in text
     for heading in ("## Name lookups on", "## Quality on real name variants", "## Lookup cost against table size",
                     "## Names in running text", "## Dask LocalCluster against one process"):
         assert heading in text
