@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["commit", "machine", "rss_mib", "table"]
+__all__ = ["commit", "machine", "peak_rss_mib", "rss_mib", "table"]
 
 _LIBRARIES = (
     "entnorm", "rapidfuzz", "unidecode", "pyyaml", "ahocorasick-rs", "pyahocorasick", "flashtext", "dask",
@@ -77,3 +77,25 @@ def rss_mib() -> float:
             return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
     except OSError:
         return 0.0
+
+
+def peak_rss_mib() -> float:
+    """Peak resident memory of this process so far, in MiB.
+
+    Linux: ``VmHWM`` of ``/proc/self/status``, the high-water mark of this
+    process's own memory. Not ``ru_maxrss``: a process started by another one
+    inherits its parent's peak there (fork copies it, exec keeps it), so a
+    child of a big benchmark process would report the parent's memory as its
+    own. Elsewhere ``ru_maxrss`` is all there is.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if platform.system() == "Darwin" else peak / 1024

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,8 @@ import time
 
 from entnorm import cli
 from entnorm.cli import main as entnorm
+
+from .report import peak_rss_mib
 
 _LOADED: list[float] = []
 
@@ -56,13 +57,13 @@ def main(argv: list[str] | None = None) -> int:
             entnorm(["normalize", empty, *common])
             loads.append(time.perf_counter() - start)
         loading = min(loads)
-        loaded_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        loaded_mib = peak_rss_mib()
         cli._load = _timed_load(cli._load)  # type: ignore[method-assign]
         status = entnorm(["normalize", args.corpus, *common])
         text_s = time.perf_counter() - _LOADED[-1]
         with open(out, "rb") as written:
             mentions = sum(1 for _ in written)
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mib = peak_rss_mib()
     result = {"status": status, "seconds": text_s, "loading": loading, "mentions": mentions,
               "loaded_mib": loaded_mib, "peak_mib": peak_mib}
     print(json.dumps(result))
