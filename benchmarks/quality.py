@@ -138,7 +138,7 @@ def _careful(choices: _Choices, query: str) -> tuple[str, float, float] | None:
     if owners:
         return (next(iter(owners)), 1.0, 1.0) if len(owners) == 1 else None
     shared: Counter[int] = Counter()
-    for gram in _grams(folded):
+    for gram in sorted(_grams(folded)):  # sorted: ties in most_common() then fall the same way in every run
         shared.update(choices.grams.get(gram, ()))
     if not shared:
         return None
