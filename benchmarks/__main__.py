@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import calibrate, cluster, lookup, plots, quality, scaling, text
-from .report import machine
+from .report import commit, machine
 
 SECTIONS: dict[str, Callable[..., str]] = {
     "lookup": lookup.run, "quality": quality.run, "scaling": scaling.run, "text": text.run, "cluster": cluster.run,
@@ -29,7 +29,8 @@ def _run(args: argparse.Namespace) -> int:
     command = f"python -m benchmarks{' --quick' if args.quick else ''}"
     parts = [
         "# entnorm benchmark results",
-        f"Written by `{command}`; do not edit by hand. Every number below comes from that run.",
+        f"Written by `{command}` from commit `{commit()}`; do not edit by hand. "
+        "Every number below comes from that run.",
         machine(),
     ]
     for name in args.only or SECTIONS:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -27,7 +26,7 @@ import entnorm
 from entnorm import AliasTable, Entity, dump_table
 
 from . import synthetic
-from .report import table
+from .report import peak_rss_mib, table
 
 __all__ = ["run"]
 
@@ -54,7 +53,7 @@ def measure(size: int, brute_queries: int) -> dict[str, float]:
         start = time.perf_counter()
         entnorm.load(path, cache_dir=folder / "cache")
         build_s = time.perf_counter() - start
-        build_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        build_mib = peak_rss_mib()
         start = time.perf_counter()
         normalizer = entnorm.load(path, cache_dir=folder / "cache")
         cached_s = time.perf_counter() - start
@@ -72,7 +71,7 @@ def measure(size: int, brute_queries: int) -> dict[str, float]:
     brute_per_s = _per_second(brute, fuzzy[:brute_queries])
     return {
         "size": size, "build_s": build_s, "cached_load_s": cached_s, "cache_mb": cache_mb,
-        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "build_peak_mib": build_mib,
+        "peak_mib": peak_rss_mib(), "build_peak_mib": build_mib,
         "exact_per_s": exact_per_s, "fuzzy_per_s": fuzzy_per_s, "brute_per_s": brute_per_s,
         "brute_queries": brute_queries,
     }

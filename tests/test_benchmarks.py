@@ -17,10 +17,16 @@ def test_quick_benchmark_writes_results_and_plots(tmp_path: Path) -> None:
     )
     assert ran.returncode == 0, ran.stderr
     text = output.read_text(encoding="utf-8")
+    assert "from commit `" in text
     for heading in ("## Name lookups on", "## Quality on real name variants", "## Lookup cost against table size",
                     "## Names in running text", "## Dask LocalCluster against one process"):
         assert heading in text
     assert "| NO |" not in text  # the cluster's mentions equal the one-process run's
+    assert "entnorm `rewrite`" in text and "flashtext `replace_keywords`" in text  # side by side, same input
+    assert "warmed first on different text" in text
+    assert "Same number of matches from all three: yes" in text  # ahocorasick_rs and pyahocorasick agree
+    assert "Same mentions from the command and from `stream`: yes" in text
+    assert "the baselines' test queries" in text  # entnorm on exactly the baselines' sample
     assert "Expected calibration error" in text and "careful: exact keys" in text
     assert "at most 1 % false accepts" in text
     assert "nan" not in text
